@@ -1,0 +1,34 @@
+// Bundles src/ into build/ with esbuild. Code splitting keeps the Kubernetes client and crypto in
+// their own chunks, loaded only by the commands that need them, so --help and version start fast.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+let commit = process.env.KUBECTL_SKUPPER_COMMIT ?? '';
+if (!commit) {
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    commit = '';
+  }
+}
+
+rmSync(new URL('../build', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { main: 'src/main.ts' },
+  outdir: 'build',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  sourcemap: 'linked',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { __BUILD_INFO__: JSON.stringify({ version: pkg.version, commit }) },
+  // Some dependencies are CommonJS and call require(); give the ESM bundle a require.
+  banner: { js: "import { createRequire as __ksCreateRequire } from 'node:module'; const require = __ksCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

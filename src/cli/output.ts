@@ -1,0 +1,36 @@
+// Renders data: aligned tables for people, YAML or JSON for programs. Keys keep their order and
+// lists come sorted by the caller, so the output is stable.
+import { usageError } from '../errors.js';
+
+export type OutputFormat = 'yaml' | 'json';
+
+export function parseOutputFormat(value: string | undefined): OutputFormat | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'yaml' || value === 'json') return value;
+  throw usageError(`invalid output format "${value}": use -o yaml or -o json`);
+}
+
+/** Columns padded like kubectl: three spaces between columns, no trailing spaces. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** One object as itself; several as a kubectl-style List so that `kubectl apply -f` takes it. */
+export async function renderObjects(objects: unknown[], format: OutputFormat, opts: { single?: boolean } = {}): Promise<string> {
+  const data = opts.single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects };
+  if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
+  const { stringify } = await import('yaml');
+  return stringify(data, { lineWidth: 0 });
+}
+
+/** YAML documents separated by ---, the form `kubectl apply -f -` and upstream tools read. */
+export async function renderDocuments(objects: unknown[]): Promise<string> {
+  const { stringify } = await import('yaml');
+  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
+}

@@ -1,0 +1,104 @@
+// Builds the CLI and runs one invocation. Parsing errors are ours to report: one line on stderr
+// and exit code 2 (clipanion alone would print a multi-line message on stdout).
+import { basename } from 'node:path';
+import { Builtins, Cli, UsageError, type CommandClass } from 'clipanion';
+import { reportError, type CliContext } from './base-command.js';
+import { usageError } from '../errors.js';
+import { commands } from '../commands/index.js';
+import { buildInfo } from '../build-info.js';
+
+export function binaryName(argv0: string | undefined): string {
+  const name = basename(argv0 ?? 'kubectl-skupper').replace(/\.(mjs|js|ts|exe)$/, '');
+  // kubectl finds us as kubectl-skupper; people type "kubectl skupper".
+  if (name.startsWith('kubectl-') || name === 'main') return 'kubectl skupper';
+  return name;
+}
+
+export function buildCli(name = 'kubectl skupper'): Cli<CliContext> {
+  const cli = new Cli<CliContext>({
+    binaryLabel: 'kubectl-skupper: link Kubernetes sites into a Skupper application network',
+    binaryName: name,
+    binaryVersion: buildInfo.version,
+    enableCapture: false,
+  });
+  cli.register(Builtins.HelpCommand);
+  for (const command of commands) cli.register(command as CommandClass<CliContext>);
+  return cli;
+}
+
+export async function runCli(argv: string[], context: CliContext, argv0?: string): Promise<number> {
+  const cli = buildCli(binaryName(argv0));
+  let command;
+  try {
+    command = cli.process(argv, context);
+  } catch (err) {
+    return reportError(usageError(describeParseError(err, argv, cli)), context);
+  }
+  const colored = context.colorDepth > 1 && !context.env.NO_COLOR;
+  // clipanion's run() would do what follows, but with its error path; we keep ours.
+  if (command.help) {
+    context.stdout.write(cli.usage(command, { colored, detailed: true }));
+    return 0;
+  }
+  command.cli = {
+    binaryLabel: cli.binaryLabel,
+    binaryName: cli.binaryName,
+    binaryVersion: cli.binaryVersion,
+    enableCapture: false,
+    enableColors: colored,
+    definitions: () => cli.definitions(),
+    error: (error, opts) => cli.error(error, opts),
+    format: (c) => cli.format(c),
+    process: (input, sub) => cli.process(input, { ...context, ...sub }),
+    run: (input, sub) => cli.run(input, { ...context, ...sub }),
+    usage: (cmd, opts) => cli.usage(cmd, { colored, ...opts }),
+  };
+  try {
+    const code = await command.validateAndExecute();
+    return typeof code === 'number' ? code : 0;
+  } catch (err) {
+    // Option validators and static schemas throw UsageError before execute() runs.
+    if (err instanceof UsageError) return reportError(usageError(oneLine(err.message)), context);
+    return reportError(err, context);
+  }
+}
+
+/** Turns clipanion's parse failure into one line that says what is wrong and where to look. */
+function describeParseError(err: unknown, argv: string[], cli: Cli<CliContext>): string {
+  const name = cli.binaryName;
+  const paths = cli.definitions().map((d) => d.path.split(' ').slice(name.split(' ').length));
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const matched = paths
+    .filter((p) => p.length > 0 && p.every((w, i) => words[i] === w))
+    .sort((a, b) => b.length - a.length)[0];
+  const isGroup = (p: string[] | undefined) => p?.length === 1 && paths.some((q) => q.length > 1 && q[0] === p[0]);
+  if (!matched || (isGroup(matched) && words.length > 1)) {
+    const group = paths.find((p) => p.length > 1 && p[0] === words[0]);
+    if (group && words[0]) {
+      const verbs = paths.filter((p) => p[0] === words[0] && p.length > 1).map((p) => p.slice(1).join(' '));
+      return `unknown command "${words.slice(0, 2).join(' ')}": "${name} ${words[0]}" has ${[...new Set(verbs)].join(', ')}`;
+    }
+    const flag = argv.find((a) => a.startsWith('-'));
+    if (words.length === 0 && flag) return `unknown flag "${flag}": see "${name} --help"`;
+    return `unknown command "${words[0] ?? ''}": see "${name} --help" for the commands`;
+  }
+  const commandLine = `${name} ${matched.join(' ')}`;
+  const reason = extractReason(err);
+  const option = reason?.match(/Unsupported option name \("([^"]+)"\)/)?.[1];
+  if (option) return `unknown flag "${option}" for "${commandLine}": see "${commandLine} --help"`;
+  if (reason && /Extraneous positional/.test(reason)) return `too many arguments for "${commandLine}": see "${commandLine} --help"`;
+  if (reason && /Not enough positional/.test(reason)) return `missing argument for "${commandLine}": see "${commandLine} --help"`;
+  if (reason && /Missing required option/i.test(reason)) return `${reason.replace(/\.$/, '')} for "${commandLine}"`;
+  const missingValue = argv.find((a, i) => a.startsWith('-') && i === argv.length - 1);
+  if (missingValue) return `flag "${missingValue}" of "${commandLine}" needs a value: see "${commandLine} --help"`;
+  return `invalid arguments for "${commandLine}"${reason ? ` (${reason})` : ''}: see "${commandLine} --help"`;
+}
+
+function extractReason(err: unknown): string | undefined {
+  const candidates = (err as { candidates?: { reason: string | null }[] }).candidates ?? [];
+  return candidates.map((c) => c.reason).find((r): r is string => Boolean(r)) ?? undefined;
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}

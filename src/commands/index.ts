@@ -1,0 +1,12 @@
+// Every command the plugin has. The command path is the file path: site/create.ts is "site create".
+import { RootCommand } from './root.js';
+import { VersionCommand } from './version.js';
+import { SiteCreateCommand } from './site/create.js';
+import { SiteDeleteCommand } from './site/delete.js';
+import { SiteGenerateCommand } from './site/generate.js';
+import { SiteStatusCommand } from './site/status.js';
+import { SiteUpdateCommand } from './site/update.js';
+import { LinkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
+
+export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand,
+  SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand];

@@ -1,0 +1,194 @@
+// The one way the plugin talks to the API server. It borrows @kubernetes/client-node's KubeConfig
+// for authentication and TLS (exec plugins, tokens, client certificates, proxies) and sends plain
+// REST calls over one keep-alive connection pool, so that every failure passes through apiError.
+import { fetch, type Dispatcher } from 'undici';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { SkupperError } from '../errors.js';
+import { apiError, transportError, type CallContext } from './api-errors.js';
+import { apiVersionOf, type KubeList, type ResourceType } from './resources.js';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export type WatchEvent<T> = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: T } | { type: 'ERROR'; object: { code?: number; message?: string; reason?: string } };
+
+const PAGE_SIZE = 500;
+
+export class KubeClient {
+  readonly server: string;
+  readonly namespace: string;
+  private readonly auth: Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }>;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    namespace: string,
+    /** Per-request deadline for ordinary calls (not watches). */
+    readonly requestTimeoutMs = 30_000,
+  ) {
+    this.server = (kubeConfig.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
+    this.namespace = namespace;
+    this.auth = resolveAuth(kubeConfig, this.server);
+  }
+
+  path(type: ResourceType, namespace: string | undefined, name?: string, subresource?: string): string {
+    const base = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+    const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const obj = name ? `/${encodeURIComponent(name)}` : '';
+    return `${base}${ns}/${type.plural}${obj}${subresource ? `/${subresource}` : ''}`;
+  }
+
+  async get<T>(type: ResourceType<T>, name: string, namespace = this.namespace): Promise<T> {
+    return this.call<T>('GET', this.path(type, namespace, name), call('get', type, namespace, name, this.server));
+  }
+
+  /** Like get, but undefined when the object does not exist. */
+  async find<T>(type: ResourceType<T>, name: string, namespace = this.namespace): Promise<T | undefined> {
+    try {
+      return await this.get(type, name, namespace);
+    } catch (err) {
+      if (err instanceof SkupperError && err.code === 'NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
+  /** Lists every object, following `continue` tokens so that large namespaces come in pages. */
+  async list<T>(type: ResourceType<T>, namespace = this.namespace, query: RequestOptions['query'] = {}): Promise<KubeList<T>> {
+    const items: T[] = [];
+    let resourceVersion: string | undefined;
+    let token: string | undefined;
+    do {
+      const page = await this.call<KubeList<T>>('GET', this.path(type, namespace), call('list', type, namespace, undefined, this.server), {
+        query: { ...query, limit: PAGE_SIZE, continue: token },
+      });
+      items.push(...(page.items ?? []));
+      resourceVersion = page.metadata?.resourceVersion;
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    return { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion }, items };
+  }
+
+  async create<T>(type: ResourceType<T>, object: T, namespace = this.namespace, opts: { dryRun?: boolean } = {}): Promise<T> {
+    const name = (object as { metadata?: { name?: string } }).metadata?.name;
+    return this.call<T>('POST', this.path(type, namespace), call('create', type, namespace, name, this.server), {
+      body: object,
+      query: { dryRun: opts.dryRun ? 'All' : undefined },
+    });
+  }
+
+  /** JSON merge patch: changes only the fields given, so unrelated fields survive. */
+  async patch<T>(type: ResourceType<T>, name: string, patch: unknown, namespace = this.namespace, subresource?: string): Promise<T> {
+    return this.call<T>('PATCH', this.path(type, namespace, name, subresource), call('patch', type, namespace, name, this.server), {
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    });
+  }
+
+  async replaceStatus<T>(type: ResourceType<T>, name: string, object: T, namespace = this.namespace): Promise<T> {
+    return this.call<T>('PUT', this.path(type, namespace, name, 'status'), call('update', type, namespace, name, this.server), { body: object });
+  }
+
+  async delete(type: ResourceType, name: string, namespace = this.namespace, opts: { propagation?: 'Background' | 'Foreground' } = {}): Promise<void> {
+    await this.call('DELETE', this.path(type, namespace, name), call('delete', type, namespace, name, this.server), {
+      body: opts.propagation ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: opts.propagation } : undefined,
+    });
+  }
+
+  /**
+   * Streams watch events to `onEvent` until it returns true, the signal aborts, or the server
+   * closes the stream. Returns how it ended; the caller decides whether to watch again.
+   */
+  async watch<T>(
+    type: ResourceType<T>,
+    namespace: string,
+    query: Record<string, string | undefined>,
+    onEvent: (event: WatchEvent<T>) => boolean | void,
+    signal: AbortSignal,
+  ): Promise<'done' | 'closed'> {
+    const ctx = call('watch', type, namespace, undefined, this.server);
+    const url = this.url(this.path(type, namespace), { ...query, watch: 'true', allowWatchBookmarks: 'true' });
+    const { headers, dispatcher } = await this.auth;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const response = await fetch(url, { headers: { ...headers, accept: 'application/json' }, dispatcher, signal: stop.signal });
+      if (!response.ok || !response.body) throw apiError(response.status, await response.text(), ctx);
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for await (const chunk of response.body) {
+        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line && onEvent(JSON.parse(line) as WatchEvent<T>) === true) return 'done';
+        }
+      }
+      return 'closed';
+    } catch (err) {
+      if (signal.aborted) return 'done';
+      if (err instanceof SkupperError) throw err;
+      throw transportError(err, ctx);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      stop.abort();
+    }
+  }
+
+  /** Raw call for paths the typed helpers do not cover (discovery, SelfSubjectAccessReview). */
+  async raw<T>(method: string, path: string, ctx: Omit<CallContext, 'server'>, opts: RequestOptions = {}): Promise<T> {
+    return this.call<T>(method, path, { ...ctx, server: this.server }, opts);
+  }
+
+  private url(path: string, query: RequestOptions['query'] = {}): string {
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    return url.toString();
+  }
+
+  private async call<T>(method: string, path: string, ctx: CallContext, opts: RequestOptions = {}): Promise<T> {
+    const { headers, dispatcher } = await this.auth;
+    const signal = opts.signal ?? AbortSignal.timeout(this.requestTimeoutMs);
+    let response;
+    try {
+      response = await fetch(this.url(path, opts.query), {
+        method,
+        headers: {
+          ...headers,
+          accept: 'application/json',
+          ...(opts.body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
+        },
+        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        dispatcher,
+        signal,
+      });
+    } catch (err) {
+      throw transportError(err, ctx, this.requestTimeoutMs);
+    }
+    const text = await response.text().catch((err: unknown) => {
+      throw transportError(err, ctx, this.requestTimeoutMs);
+    });
+    if (!response.ok) throw apiError(response.status, text, ctx);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function call(verb: string, type: ResourceType, namespace: string | undefined, name: string | undefined, server: string): CallContext {
+  return { verb, kind: type.kind, plural: type.plural, group: type.group, namespace, name, server };
+}
+
+/** Authentication is worked out once per client: exec plugins and token files run only once. */
+async function resolveAuth(kubeConfig: KubeConfig, server: string): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
+  const { RequestContext, HttpMethod } = await import('@kubernetes/client-node/dist/gen/http/http.js');
+  const ctx = new RequestContext(server || 'https://localhost', HttpMethod.GET);
+  try {
+    await kubeConfig.applySecurityAuthentication(ctx);
+  } catch (err) {
+    throw new SkupperError('CONFIG', `cannot load the credentials of the kubeconfig's user: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  return { headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher() as Dispatcher | undefined };
+}

@@ -1,0 +1,145 @@
+// Finds and merges kubeconfig files the way kubectl does, without loading the Kubernetes client:
+// --kubeconfig, else every file in KUBECONFIG (first one to define a name wins), else
+// ~/.kube/config, else the in-cluster service account. Pure file reading, so it is unit-testable.
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { SkupperError } from '../errors.js';
+
+type Named<T> = { name: string } & T;
+export type RawCluster = Named<{ cluster: Record<string, unknown> & { server?: string } }>;
+export type RawUser = Named<{ user: Record<string, unknown> }>;
+export type RawContext = Named<{ context: { cluster?: string; user?: string; namespace?: string } }>;
+
+export interface RawKubeconfig {
+  apiVersion: 'v1';
+  kind: 'Config';
+  clusters: RawCluster[];
+  users: RawUser[];
+  contexts: RawContext[];
+  'current-context'?: string;
+}
+
+export interface KubeconfigInputs {
+  /** The --kubeconfig flag. */
+  kubeconfig?: string;
+  /** The --context flag. */
+  context?: string;
+  /** The -n/--namespace flag. */
+  namespace?: string;
+  env: Record<string, string | undefined>;
+  homeDir: string;
+  /** Where the in-cluster service account lives; overridable for tests. */
+  serviceAccountDir?: string;
+}
+
+export type ResolvedKubeconfig =
+  | { source: 'files'; files: string[]; config: RawKubeconfig; contextName: string; server: string; namespace: string }
+  | { source: 'in-cluster'; server: string; namespace: string };
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig {
+  const files = kubeconfigFiles(inputs);
+  if (files.length === 0) return inCluster(inputs);
+  const config = mergeFiles(files);
+  const contextName = inputs.context ?? config['current-context'];
+  const contextNames = config.contexts.map((c) => c.name).sort();
+  if (!contextName) {
+    throw new SkupperError(
+      'CONFIG',
+      `the kubeconfig has no current context: pass --context (one of: ${contextNames.join(', ') || 'none defined'})`,
+    );
+  }
+  const context = config.contexts.find((c) => c.name === contextName);
+  if (!context) {
+    throw new SkupperError(
+      'CONFIG',
+      `context "${contextName}" is not in the kubeconfig (${files.join(delimiter)}): use one of: ${contextNames.join(', ') || 'none defined'}`,
+    );
+  }
+  const cluster = config.clusters.find((c) => c.name === context.context.cluster);
+  if (!cluster?.cluster.server) {
+    throw new SkupperError('CONFIG', `context "${contextName}" names cluster "${context.context.cluster ?? ''}", which the kubeconfig does not define with a server`);
+  }
+  const namespace = inputs.namespace || context.context.namespace || 'default';
+  return { source: 'files', files, config: { ...config, 'current-context': contextName }, contextName, server: cluster.cluster.server, namespace };
+}
+
+function kubeconfigFiles(inputs: KubeconfigInputs): string[] {
+  if (inputs.kubeconfig) {
+    const file = resolve(inputs.kubeconfig);
+    if (!existsSync(file)) throw new SkupperError('CONFIG', `kubeconfig file ${file} (from --kubeconfig) does not exist`);
+    return [file];
+  }
+  const env = inputs.env.KUBECONFIG;
+  if (env) {
+    // kubectl skips KUBECONFIG entries that do not exist, and so do we.
+    const files = [...new Set(env.split(delimiter).filter(Boolean).map((f) => resolve(f)))].filter((f) => existsSync(f));
+    if (files.length > 0) return files;
+  }
+  const home = join(inputs.homeDir, '.kube', 'config');
+  return existsSync(home) ? [home] : [];
+}
+
+function inCluster(inputs: KubeconfigInputs): ResolvedKubeconfig {
+  const dir = inputs.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  const host = inputs.env.KUBERNETES_SERVICE_HOST;
+  if (!host || !existsSync(join(dir, 'token'))) {
+    throw new SkupperError(
+      'CONFIG',
+      'no Kubernetes configuration found: pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config',
+    );
+  }
+  const port = inputs.env.KUBERNETES_SERVICE_PORT ?? '443';
+  const nsFile = join(dir, 'namespace');
+  const namespace = inputs.namespace || (existsSync(nsFile) ? readFileSync(nsFile, 'utf8').trim() : '') || 'default';
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return { source: 'in-cluster', server: `https://${hostPart}:${port}`, namespace };
+}
+
+function mergeFiles(files: string[]): RawKubeconfig {
+  const merged: RawKubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
+  for (const file of files) {
+    const doc = readKubeconfig(file);
+    const base = dirname(file);
+    mergeNamed(merged.clusters, doc.clusters, (c) => absolutize(c.cluster, base, ['certificate-authority']));
+    mergeNamed(merged.users, doc.users, (u) => absolutize(u.user, base, ['client-certificate', 'client-key', 'tokenFile']));
+    mergeNamed(merged.contexts, doc.contexts, () => undefined);
+    merged['current-context'] ??= doc['current-context'] || undefined;
+  }
+  return merged;
+}
+
+function readKubeconfig(file: string): Partial<RawKubeconfig> {
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new SkupperError('CONFIG', `kubeconfig file ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new SkupperError('CONFIG', `kubeconfig file ${file} is not a kubeconfig (expected a mapping with clusters, users and contexts)`);
+  }
+  return doc as Partial<RawKubeconfig>;
+}
+
+/** kubectl's rule: the first file that defines a name wins. */
+function mergeNamed<T extends { name: string }>(into: T[], from: T[] | null | undefined, fix: (item: T) => void): void {
+  for (const item of from ?? []) {
+    if (!item?.name || into.some((x) => x.name === item.name)) continue;
+    const copy = structuredClone(item);
+    fix(copy);
+    into.push(copy);
+  }
+}
+
+/** Paths in a kubeconfig are relative to the file that holds them. */
+function absolutize(section: Record<string, unknown> | undefined, base: string, keys: string[]): void {
+  if (!section) return;
+  for (const key of keys) {
+    const value = section[key];
+    if (typeof value === 'string' && value && !isAbsolute(value)) section[key] = resolve(base, value);
+  }
+}

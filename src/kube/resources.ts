@@ -1,0 +1,187 @@
+// Every Kubernetes and Skupper v2 resource the plugin reads or writes: its TypeScript shape and
+// where it lives in the API. Field names follow skupper.io/v2alpha1 exactly so that manifests and
+// objects travel both ways with the upstream controller and CLI.
+
+export const SKUPPER_GROUP = 'skupper.io';
+export const SKUPPER_VERSION = 'v2alpha1';
+export const SKUPPER_API_VERSION = `${SKUPPER_GROUP}/${SKUPPER_VERSION}`;
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+/** The status block shared by every Skupper v2 kind. */
+export interface SkupperStatus {
+  status?: 'Ready' | 'Pending' | 'Error' | string;
+  message?: string;
+  conditions?: Condition[];
+}
+
+export interface Endpoint {
+  name?: string;
+  host?: string;
+  port?: string;
+  group?: string;
+}
+
+export interface SiteSpec {
+  serviceAccount?: string;
+  linkAccess?: string;
+  defaultIssuer?: string;
+  edge?: boolean;
+  ha?: boolean;
+  settings?: Record<string, string>;
+}
+
+export interface SiteStatus extends SkupperStatus {
+  endpoints?: Endpoint[];
+  sitesInNetwork?: number;
+  network?: unknown[];
+  defaultIssuer?: string;
+  controller?: Record<string, string>;
+}
+
+export interface LinkSpec {
+  endpoints: Endpoint[];
+  tlsCredentials?: string;
+  cost?: number;
+  settings?: Record<string, string>;
+}
+
+export interface LinkStatus extends SkupperStatus {
+  remoteSiteId?: string;
+  remoteSiteName?: string;
+}
+
+export interface AccessGrantSpec {
+  redemptionsAllowed?: number;
+  expirationWindow?: string;
+  code?: string;
+  issuer?: string;
+  settings?: Record<string, string>;
+}
+
+export interface AccessGrantStatus extends SkupperStatus {
+  url?: string;
+  code?: string;
+  ca?: string;
+  redemptions?: number;
+  expirationTime?: string;
+}
+
+export interface AccessTokenSpec {
+  url: string;
+  code: string;
+  ca: string;
+  linkCost?: number;
+  settings?: Record<string, string>;
+}
+
+export interface AccessTokenStatus extends SkupperStatus {
+  redeemed?: boolean;
+}
+
+export interface RouterAccessSpec {
+  roles: { name: string; port: number }[];
+  tlsCredentials: string;
+  generateTlsCredentials?: boolean;
+  issuer?: string;
+  accessType?: string;
+  bindHost?: string;
+  subjectAlternativeNames?: string[];
+  settings?: Record<string, string>;
+}
+
+export interface CertificateSpec {
+  ca: string;
+  subject: string;
+  hosts?: string[];
+  client?: boolean;
+  server?: boolean;
+  signing?: boolean;
+  settings?: Record<string, string>;
+}
+
+interface Resource<K extends string, Spec, Status> {
+  apiVersion: string;
+  kind: K;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}
+
+export type Site = Resource<'Site', SiteSpec, SiteStatus>;
+export type Link = Resource<'Link', LinkSpec, LinkStatus>;
+export type AccessGrant = Resource<'AccessGrant', AccessGrantSpec, AccessGrantStatus>;
+export type AccessToken = Resource<'AccessToken', AccessTokenSpec, AccessTokenStatus>;
+export type RouterAccess = Resource<'RouterAccess', RouterAccessSpec, SkupperStatus>;
+export type Certificate = Resource<'Certificate', CertificateSpec, SkupperStatus>;
+
+export interface Secret {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  metadata: ObjectMeta;
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+
+export interface KubeList<T> {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+/** Where a kind lives in the API, and the words people use for it in messages. */
+export interface ResourceType<T = unknown> {
+  group: string; // '' for the core group
+  version: string;
+  kind: string;
+  plural: string;
+  /** Phantom field that ties the descriptor to its object type. */
+  readonly __type?: T;
+}
+
+function skupper<T>(kind: string, plural: string): ResourceType<T> {
+  return { group: SKUPPER_GROUP, version: SKUPPER_VERSION, kind, plural };
+}
+
+export const SITES = skupper<Site>('Site', 'sites');
+export const LINKS = skupper<Link>('Link', 'links');
+export const ACCESS_GRANTS = skupper<AccessGrant>('AccessGrant', 'accessgrants');
+export const ACCESS_TOKENS = skupper<AccessToken>('AccessToken', 'accesstokens');
+export const ROUTER_ACCESSES = skupper<RouterAccess>('RouterAccess', 'routeraccesses');
+export const CERTIFICATES = skupper<Certificate>('Certificate', 'certificates');
+export const SECRETS: ResourceType<Secret> = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets' };
+
+export function apiVersionOf(type: ResourceType): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}

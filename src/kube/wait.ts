@@ -1,0 +1,60 @@
+// One watch-based wait for every resource: it believes the object only as the API server streams
+// it, re-lists when the watch expires, and on timeout reports the object's own status message.
+import { SkupperError } from '../errors.js';
+import type { KubeClient } from './client.js';
+import type { ResourceType } from './resources.js';
+
+export interface WaitOptions<T> {
+  type: ResourceType<T>;
+  namespace: string;
+  /** Objects to follow: one name, or a label selector, or all in the namespace. */
+  name?: string;
+  labelSelector?: string;
+  timeoutMs: number;
+  /** Called with the current objects (by name) after every change; true ends the wait. */
+  done: (objects: ReadonlyMap<string, T>) => boolean;
+  /** Builds the timeout message from what was last seen. */
+  describeTimeout: (objects: ReadonlyMap<string, T>) => string;
+}
+
+type Named = { metadata: { name: string; resourceVersion?: string } };
+
+export async function waitFor<T>(client: KubeClient, opts: WaitOptions<T>): Promise<ReadonlyMap<string, T>> {
+  const deadline = AbortSignal.timeout(opts.timeoutMs);
+  const query = {
+    fieldSelector: opts.name ? `metadata.name=${opts.name}` : undefined,
+    labelSelector: opts.labelSelector,
+  };
+  const objects = new Map<string, T>();
+  while (!deadline.aborted) {
+    // (Re)list to get a consistent starting point, then follow changes from its resourceVersion.
+    const list = await client.list(opts.type, opts.namespace, query);
+    objects.clear();
+    for (const item of list.items) objects.set((item as Named).metadata.name, item);
+    if (opts.done(objects)) return objects;
+    let resourceVersion = list.metadata.resourceVersion;
+    let expired = false;
+    while (!deadline.aborted && !expired) {
+      const ended = await client.watch<T>(
+        opts.type,
+        opts.namespace,
+        { ...query, resourceVersion, timeoutSeconds: String(Math.max(1, Math.ceil(opts.timeoutMs / 1000))) },
+        (event) => {
+          if (event.type === 'ERROR') {
+            expired = true; // 410 Gone: our resourceVersion is too old; re-list.
+            return true;
+          }
+          const object = event.object as T & Named;
+          resourceVersion = object.metadata.resourceVersion ?? resourceVersion;
+          if (event.type === 'BOOKMARK') return false;
+          if (event.type === 'DELETED') objects.delete(object.metadata.name);
+          else objects.set(object.metadata.name, object);
+          return opts.done(objects);
+        },
+        deadline,
+      );
+      if (ended === 'done' && !expired && !deadline.aborted) return objects;
+    }
+  }
+  throw new SkupperError('TIMEOUT', opts.describeTimeout(objects));
+}

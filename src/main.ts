@@ -1,0 +1,17 @@
+// Entry point: the only place that touches process.exitCode.
+import { runCli } from './cli/run.js';
+
+const stderrTTY = Boolean(process.stderr.isTTY);
+const code = await runCli(
+  process.argv.slice(2),
+  {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    colorDepth: process.stdout.isTTY ? process.stdout.getColorDepth() : 1,
+    interactive: stderrTTY,
+  },
+  process.env.KUBECTL_SKUPPER_ARGV0 ?? process.argv[1],
+);
+process.exitCode = code;
