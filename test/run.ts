@@ -1,0 +1,34 @@
+// The test runner: every test/**/*.test.ts in one process with uvu, so that one local cluster
+// serves all files; then it stops the cluster and prints one closing line "N passed, N failed".
+import { stopAll } from './support/cluster.js';
+
+const filter = process.argv[2] ? new RegExp(process.argv[2]) : /\.test\.ts$/;
+const { parse } = await import('uvu/parse');
+const { run } = await import('uvu/run');
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+// uvu prints its own totals; we read them to print the closing line CI understands.
+let captured = '';
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+const { suites } = await parse('test', filter, { cwd: process.cwd() });
+try {
+  await run(suites, { bail: false });
+} finally {
+  await stopAll();
+}
+const plain = captured.replace(/\u001b\[[0-9;]*m/g, '');
+const total = Number(plain.match(/Total:\s+(\d+)/)?.[1] ?? 0);
+const passed = Number(plain.match(/Passed:\s+(\d+)/)?.[1] ?? 0);
+process.stdout.write = write;
+console.log(`\ntests: ${passed} passed, ${total - passed} failed`);
+if (total === 0 || passed !== total) process.exitCode = 1;
