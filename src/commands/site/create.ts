@@ -1,0 +1,47 @@
+import { Command, Option } from 'clipanion';
+import { ClusterCommand } from '../../cli/base-command.js';
+import { usageError } from '../../errors.js';
+import { checkLinkAccessType, checkName, checkWaitMode } from '../../site/validate.js';
+
+export class SiteCreateCommand extends ClusterCommand {
+  static override paths = [['site', 'create']];
+  static override usage = Command.Usage({
+    category: 'Sites',
+    description: 'Create the Skupper site of a namespace',
+    details: `
+      Creates a Site resource and, unless \`--wait none\`, waits for the Skupper controller to report it ready.
+      A namespace holds one site. Enable link access on the site that other sites link to.
+    `,
+    examples: [
+      ['Create a site that accepts links', '$0 site create west --enable-link-access'],
+      ['Create a site in another namespace, without waiting', '$0 site create east -n east --wait none'],
+      ['Create a site exposed through a load balancer', '$0 site create west --enable-link-access --link-access-type loadbalancer'],
+    ],
+  });
+
+  name = Option.String({ name: 'name' });
+  enableLinkAccess = Option.Boolean('--enable-link-access', false, { description: 'Allow other sites to link to this one' });
+  linkAccessType = Option.String('--link-access-type', { description: 'How link access is exposed: default, local, loadbalancer, route, nodeport, ingress, ingress-nginx, contour-http-proxy, gateway, none' });
+  enableHa = Option.Boolean('--enable-ha', false, { description: 'Run the router with high availability' });
+  wait = Option.String('--wait', 'ready', { description: 'Wait until the site is ready, configured, or none' });
+  protected override defaultTimeout = '3m';
+
+  async run(): Promise<number> {
+    const name = checkName(this.name);
+    const wait = checkWaitMode(this.wait);
+    if (this.linkAccessType !== undefined && !this.enableLinkAccess) throw usageError('--link-access-type needs --enable-link-access');
+    const linkAccess = this.enableLinkAccess ? checkLinkAccessType(this.linkAccessType ?? 'default') : undefined;
+    const timeoutMs = this.timeoutMs();
+    const { createSite, waitForSite } = await import('../../site/sites.js');
+    const client = await this.client();
+    const site = await createSite(client, { name, linkAccess, ha: this.enableHa });
+    if (wait === 'none') {
+      this.out(`Site "${name}" is created.`);
+      return 0;
+    }
+    this.progress(`Waiting for site "${name}" to be ${wait}...`);
+    await waitForSite(client, site, wait, timeoutMs);
+    this.out(`Site "${name}" is ${wait}.`);
+    return 0;
+  }
+}
