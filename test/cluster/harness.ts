@@ -32,6 +32,8 @@ export interface TestCluster {
 export interface StartOptions {
   /** Namespaces to create (default west and east). */
   namespaces?: string[];
+  /** Install our CRDs (default true); false gives a cluster without Skupper, for "not installed" tests. */
+  crds?: boolean;
   /** Print progress to stderr. */
   log?: (line: string) => void;
 }
@@ -101,7 +103,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     writeFileSync(kubeconfig, kubeconfigYaml(server, pki), { mode: 0o600 });
     const cluster: TestCluster = { kubeconfig, server, dir, admin: pki.admin, ca: pki.ca.cert, stop };
     await waitReady(cluster, children);
-    await installCrds(cluster, log);
+    if (opts.crds !== false) await installCrds(cluster, log);
     for (const ns of opts.namespaces ?? ['west', 'east']) await createNamespace(cluster, ns);
     log('cluster is ready');
     return cluster;

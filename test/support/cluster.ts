@@ -6,11 +6,17 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { createNamespace, startCluster, type TestCluster } from '../cluster/harness.js';
 import { SiteStandIn, type StandInOptions } from '../stand-in/site-stand-in.js';
 
-const state = globalThis as typeof globalThis & { __ksCluster?: Promise<TestCluster>; __ksStandIns?: SiteStandIn[] };
+const state = globalThis as typeof globalThis & { __ksCluster?: Promise<TestCluster>; __ksBare?: Promise<TestCluster>; __ksStandIns?: SiteStandIn[] };
 
 export function cluster(): Promise<TestCluster> {
   state.__ksCluster ??= startCluster({ log: process.env.TEST_VERBOSE ? (l) => process.stderr.write(`[cluster] ${l}\n`) : undefined });
   return state.__ksCluster;
+}
+
+/** A second cluster without the Skupper CRDs, started only by tests that need "Skupper is not installed". */
+export function bareCluster(): Promise<TestCluster> {
+  state.__ksBare ??= startCluster({ crds: false, namespaces: ['west'] });
+  return state.__ksBare;
 }
 
 /** Stops the cluster and every stand-in, if any were started. */
@@ -19,6 +25,8 @@ export async function stopAll(): Promise<void> {
   state.__ksStandIns = [];
   if (state.__ksCluster) (await state.__ksCluster.catch(() => undefined))?.stop();
   state.__ksCluster = undefined;
+  if (state.__ksBare) (await state.__ksBare.catch(() => undefined))?.stop();
+  state.__ksBare = undefined;
 }
 
 export async function freshNamespace(prefix: string): Promise<string> {
