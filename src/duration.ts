@@ -16,14 +16,15 @@ export function parseDuration(text: string, flag = 'duration'): number {
   return Math.round(total);
 }
 
-/** Formats milliseconds the way Go prints durations, e.g. 15m0s, 1h0m0s, 30s. */
+/** Formats milliseconds the way Go prints durations, e.g. 15m0s, 1h0m0s, 1.5s, 0s. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const totalSeconds = Math.round(ms / 1000);
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
+  const total = Math.round(ms);
+  if (total === 0) return '0s';
+  if (total < 1000) return `${total}ms`;
+  const h = Math.floor(total / 3_600_000);
+  const m = Math.floor((total % 3_600_000) / 60_000);
+  const s = `${Number(((total % 60_000) / 1000).toFixed(3))}s`;
+  if (h > 0) return `${h}h${m}m${s}`;
+  if (m > 0) return `${m}m${s}`;
+  return s;
 }

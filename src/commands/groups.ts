@@ -11,7 +11,7 @@ function groupCommand(group: string, description: string) {
       const lines = this.cli
         .definitions()
         .filter((d) => d.path.endsWith(` ${group}`) === false && d.path.split(' ').includes(group) && d.path.split(' ').length > this.cli.binaryName.split(' ').length + 1)
-        .map((d) => `  ${d.path.padEnd(40)} ${d.description ?? ''}`)
+        .map((d) => `  ${d.path.padEnd(40)} ${(d.description ?? '').trim()}`)
         .sort();
       this.out(`${description}\n\nCommands:\n${lines.join('\n')}\n\nRun "${this.cli.binaryName} ${group} <command> --help" for a command's flags.`);
       return 0;

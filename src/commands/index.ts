@@ -6,7 +6,12 @@ import { SiteDeleteCommand } from './site/delete.js';
 import { SiteGenerateCommand } from './site/generate.js';
 import { SiteStatusCommand } from './site/status.js';
 import { SiteUpdateCommand } from './site/update.js';
+import { LinkCheckCommand } from './link/check.js';
+import { LinkDeleteCommand } from './link/delete.js';
+import { LinkGenerateCommand } from './link/generate.js';
+import { LinkStatusCommand } from './link/status.js';
 import { LinkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand,
-  SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand];
+  SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
+  LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand];

@@ -98,7 +98,7 @@ function parseStatus(body: string): ApiStatus | undefined {
 function causes(status: ApiStatus | undefined): string {
   const list = status?.details?.causes ?? [];
   return list
-    .map((c) => [c.field, c.message].filter(Boolean).join(': '))
+    .map((c) => oneLine([c.field, c.message].filter(Boolean).join(': ')))
     .filter(Boolean)
     .join('; ');
 }
@@ -107,8 +107,13 @@ function qualified(call: CallContext): string {
   return call.group ? `${call.plural}.${call.group}` : call.plural;
 }
 
+/** Messages from the server can span lines (admission webhooks); we print one line. */
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
+  return oneLine(text);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 function rootCause(err: unknown): Error {

@@ -11,7 +11,8 @@ export type ConnectionSettings = Omit<KubeconfigInputs, 'env' | 'homeDir'> & {
 };
 
 export async function connect(settings: ConnectionSettings): Promise<KubeClient> {
-  const resolved = resolveKubeconfig({ ...settings, env: settings.env ?? process.env, homeDir: homedir() });
+  const env = settings.env ?? process.env;
+  const resolved = resolveKubeconfig({ ...settings, env, homeDir: env.HOME || homedir() });
   const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
   const kc = new KubeConfig();
   try {

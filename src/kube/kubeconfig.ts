@@ -74,9 +74,12 @@ function kubeconfigFiles(inputs: KubeconfigInputs): string[] {
   }
   const env = inputs.env.KUBECONFIG;
   if (env) {
-    // kubectl skips KUBECONFIG entries that do not exist, and so do we.
-    const files = [...new Set(env.split(delimiter).filter(Boolean).map((f) => resolve(f)))].filter((f) => existsSync(f));
-    if (files.length > 0) return files;
+    // kubectl skips KUBECONFIG entries that do not exist, and so do we; but while KUBECONFIG is
+    // set it never falls back to ~/.kube/config (a typo must not silently reach another cluster).
+    const listed = [...new Set(env.split(delimiter).filter(Boolean).map((f) => resolve(f)))];
+    const files = listed.filter((f) => existsSync(f));
+    if (files.length === 0) throw new SkupperError('CONFIG', `none of the files in KUBECONFIG exist (${listed.join(delimiter)}): fix KUBECONFIG or pass --kubeconfig`);
+    return files;
   }
   const home = join(inputs.homeDir, '.kube', 'config');
   return existsSync(home) ? [home] : [];

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { SITES, type Site } from '../../src/kube/resources.js';
-import { adminClient, bareCluster, cluster, freshNamespace, standIn } from '../support/cluster.js';
+import { stopStandIns, adminClient, bareCluster, cluster, freshNamespace, standIn } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 
 async function run(ns: string, ...args: string[]) {
@@ -190,5 +190,7 @@ test('without the Skupper CRDs the message says Skupper v2 is not installed and 
     assert.match(res.stderr, /Skupper v2 is not installed in this cluster.*kubectl apply -f https:\/\/skupper\.io\/v2\/install\.yaml/);
   }
 });
+
+test.after.each(stopStandIns);
 
 test.run();

@@ -155,6 +155,13 @@ export class SiteStandIn {
       socket.end(JSON.stringify({ siteId: site.metadata.uid, siteName: site.metadata.name }) + '\n');
     });
     server.on('tlsClientError', () => {}); // refused clients are expected in tests
+    // Track raw connections so that stop() can end them: close() alone waits for every peer.
+    const sockets = new Set<import('node:net').Socket>();
+    server.on('connection', (socket: import('node:net').Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    (server as Server & { sockets?: Set<import('node:net').Socket> }).sockets = sockets;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -224,7 +231,12 @@ export class SiteStandIn {
     if (!cert || !key || !ca) return { kind: 'error', message: `Secret "${secretName}" lacks tls.crt, tls.key or ca.crt` };
     const endpoint = link.spec.endpoints.find((e) => e.name === 'inter-router') ?? link.spec.endpoints[0];
     if (!endpoint?.host || !endpoint.port) return { kind: 'error', message: 'the Link has no usable endpoint' };
-    return dial(endpoint.host, Number(endpoint.port), { cert, key, ca });
+    try {
+      return await dial(endpoint.host, Number(endpoint.port), { cert, key, ca });
+    } catch (err) {
+      // Unreadable PEM: the router would refuse to load the sslProfile.
+      return { kind: 'error', message: `Secret "${secretName}" holds unusable credentials: ${(err as Error).message}` };
+    }
   }
 }
 
@@ -295,7 +307,15 @@ function tlsSecret(name: string, namespace: string, pair: PemPair, caCert: strin
 }
 
 async function closeListeners(listeners: Listener[]): Promise<void> {
-  await Promise.all(listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))));
+  await Promise.all(
+    listeners.map(
+      (l) =>
+        new Promise<void>((resolve) => {
+          l.server.close(() => resolve());
+          for (const socket of (l.server as Server & { sockets?: Set<import('node:net').Socket> }).sockets ?? []) socket.destroy();
+        }),
+    ),
+  );
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

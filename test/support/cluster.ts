@@ -19,10 +19,16 @@ export function bareCluster(): Promise<TestCluster> {
   return state.__ksBare;
 }
 
+/** Stops the stand-ins started so far (call after each test so that idle ones do not pile up). */
+export async function stopStandIns(): Promise<void> {
+  const running = state.__ksStandIns ?? [];
+  state.__ksStandIns = [];
+  await Promise.all(running.map((s) => s.stop()));
+}
+
 /** Stops the cluster and every stand-in, if any were started. */
 export async function stopAll(): Promise<void> {
-  for (const standIn of state.__ksStandIns ?? []) await standIn.stop();
-  state.__ksStandIns = [];
+  await stopStandIns();
   if (state.__ksCluster) (await state.__ksCluster.catch(() => undefined))?.stop();
   state.__ksCluster = undefined;
   if (state.__ksBare) (await state.__ksBare.catch(() => undefined))?.stop();

@@ -1,0 +1,56 @@
+// Links from a site's endpoints: one Link per endpoint group (a router and its roles), as the
+// controller and the grant server make them. Pure functions, so manifests are deterministic.
+import { SkupperError } from '../errors.js';
+import { SKUPPER_API_VERSION, type Endpoint, type Link, type Site } from '../kube/resources.js';
+
+export interface LinkOptions {
+  /** Base name; default link-<site>-<group> per group, as upstream. */
+  name?: string;
+  tlsCredentials: string;
+  cost: number;
+}
+
+/** The site's endpoints grouped by router, groups sorted by name, roles sorted within. */
+export function endpointGroups(site: Site): Map<string, Endpoint[]> {
+  const groups = new Map<string, Endpoint[]>();
+  for (const endpoint of site.status?.endpoints ?? []) {
+    const group = endpoint.group ?? '';
+    groups.set(group, [...(groups.get(group) ?? []), endpoint]);
+  }
+  return new Map(
+    [...groups.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([group, endpoints]) => [group, [...endpoints].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''))]),
+  );
+}
+
+/** Refuses, with what to do, a site that other sites cannot link to yet. */
+export function requireLinkAccess(site: Site): void {
+  const name = site.metadata.name;
+  if (!site.spec.linkAccess || site.spec.linkAccess === 'none') {
+    throw new SkupperError('NOT_READY', `link access is not enabled on site "${name}": run "kubectl skupper site update --enable-link-access" on it first`);
+  }
+  if (!site.status?.endpoints?.length) {
+    throw new SkupperError('NOT_READY', `site "${name}" has link access enabled but no endpoints yet: wait until "kubectl skupper site status" lists them, then try again`);
+  }
+}
+
+export function linkManifests(site: Site, opts: LinkOptions): Link[] {
+  const groups = [...endpointGroups(site).entries()];
+  return groups.map(([group, endpoints], i) => ({
+    apiVersion: SKUPPER_API_VERSION,
+    kind: 'Link',
+    metadata: { name: linkName(site, group, opts.name, i, groups.length) },
+    spec: {
+      endpoints: endpoints.map((e) => ({ name: e.name, host: e.host, port: e.port, group: e.group })),
+      tlsCredentials: opts.tlsCredentials,
+      cost: opts.cost,
+    },
+  }));
+}
+
+function linkName(site: Site, group: string, base: string | undefined, index: number, count: number): string {
+  if (!base) return `link-${site.metadata.name}-${group || 'default'}`;
+  // The grant server's rule: the name alone for one group, name-1, name-2... for several.
+  return count === 1 ? base : `${base}-${index + 1}`;
+}
