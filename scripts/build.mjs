@@ -23,7 +23,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  minify: true,
+  minify: process.env.KUBECTL_SKUPPER_NO_MINIFY ? false : true,
   sourcemap: 'linked',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

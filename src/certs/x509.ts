@@ -12,7 +12,9 @@ let loading: Promise<X509Module> | undefined;
 export function loadX509(): Promise<X509Module> {
   loading ??= (async () => {
     await import('reflect-metadata');
-    const x509 = await import('@peculiar/x509');
+    const module = (await import('@peculiar/x509')) as X509Module & { default?: X509Module };
+    // Bundlers may hand us the CommonJS build as a default export; take whichever has the API.
+    const x509 = module.cryptoProvider ? module : module.default!;
     // Use node's WebCrypto explicitly rather than relying on whatever globalThis.crypto is.
     x509.cryptoProvider.set(webcrypto);
     return x509;

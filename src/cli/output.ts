@@ -1,5 +1,6 @@
 // Renders data: aligned tables for people, YAML or JSON for programs. Keys keep their order and
 // lists come sorted by the caller, so the output is stable.
+import { stringify } from 'yaml';
 import { usageError } from '../errors.js';
 
 export type OutputFormat = 'yaml' | 'json';
@@ -25,12 +26,10 @@ export function table(headers: string[], rows: string[][]): string {
 export async function renderObjects(objects: unknown[], format: OutputFormat, opts: { single?: boolean } = {}): Promise<string> {
   const data = opts.single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects };
   if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
-  const { stringify } = await import('yaml');
   return stringify(data, { lineWidth: 0 });
 }
 
 /** YAML documents separated by ---, the form `kubectl apply -f -` and upstream tools read. */
 export async function renderDocuments(objects: unknown[]): Promise<string> {
-  const { stringify } = await import('yaml');
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
 }
