@@ -1,9 +1,16 @@
 // Renders data: aligned tables for people, YAML or JSON for programs. Keys keep their order and
 // lists come sorted by the caller, so the output is stable.
-import { stringify } from 'yaml';
 import { usageError } from '../errors.js';
 
 export type OutputFormat = 'yaml' | 'json';
+
+type YamlModule = typeof import('yaml');
+
+/** yaml loads on first use (it is a third of the start-up bundle); bundlers may give its CommonJS build as a default export. */
+async function yamlStringify(): Promise<YamlModule['stringify']> {
+  const module = (await import('yaml')) as YamlModule & { default?: YamlModule };
+  return ('stringify' in module && typeof module.stringify === 'function' ? module : module.default!).stringify;
+}
 
 export function parseOutputFormat(value: string | undefined): OutputFormat | undefined {
   if (value === undefined) return undefined;
@@ -26,10 +33,11 @@ export function table(headers: string[], rows: string[][]): string {
 export async function renderObjects(objects: unknown[], format: OutputFormat, opts: { single?: boolean } = {}): Promise<string> {
   const data = opts.single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects };
   if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
-  return stringify(data, { lineWidth: 0 });
+  return (await yamlStringify())(data, { lineWidth: 0 });
 }
 
 /** YAML documents separated by ---, the form `kubectl apply -f -` and upstream tools read. */
 export async function renderDocuments(objects: unknown[]): Promise<string> {
+  const stringify = await yamlStringify();
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
 }
