@@ -14,6 +14,24 @@ if (!commit) {
   }
 }
 
+/**
+ * @kubernetes/client-node's config.js imports its whole generated API (every model and API class)
+ * for two helpers. Its package does not say those modules are free of side effects, so bundlers
+ * keep and run all of them at start. They are plain declarations: saying so lets esbuild drop the
+ * unused ones (measured: the client chunk shrinks severalfold and link commands start faster).
+ */
+export const clientNodeTreeShaking = {
+  name: 'client-node-tree-shaking',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.fromTreeShaking || !args.resolveDir.includes('@kubernetes/client-node/dist/gen')) return undefined;
+      const result = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { fromTreeShaking: true } });
+      if (result.errors.length > 0 || !result.path.includes('@kubernetes/client-node/dist/gen')) return undefined;
+      return { path: result.path, sideEffects: false };
+    });
+  },
+};
+
 rmSync(new URL('../build', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { main: 'src/main.ts' },
@@ -30,5 +48,6 @@ await build({
   define: { __BUILD_INFO__: JSON.stringify({ version: pkg.version, commit }) },
   // Some dependencies are CommonJS and call require(); give the ESM bundle a require.
   banner: { js: "import { createRequire as __ksCreateRequire } from 'node:module'; const require = __ksCreateRequire(import.meta.url);" },
+  plugins: [clientNodeTreeShaking],
   logLevel: 'warning',
 });

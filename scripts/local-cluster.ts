@@ -19,10 +19,10 @@ interface State {
   kubeconfig: string;
 }
 
-export async function startWithStandIns(log?: (line: string) => void): Promise<{ cluster: TestCluster; standIns: SiteStandIn[]; stop: () => Promise<void> }> {
+export async function startWithStandIns(log?: (line: string) => void, standInNamespaces = ['west', 'east']): Promise<{ cluster: TestCluster; standIns: SiteStandIn[]; stop: () => Promise<void> }> {
   const cluster = await startCluster({ log });
   const standIns: SiteStandIn[] = [];
-  for (const ns of ['west', 'east']) {
+  for (const ns of standInNamespaces) {
     const client = await connect({ kubeconfig: cluster.kubeconfig, context: ns, env: {} });
     standIns.push(new SiteStandIn({ client, namespace: ns, log }).start());
   }

@@ -19,6 +19,9 @@ export interface GenerateOptions {
 
 /** The Secret (when asked) and Links that let another site link to this one, Secret first. */
 export async function generateLinks(client: KubeClient, opts: GenerateOptions): Promise<(Secret | Link)[]> {
+  // Start loading the certificate library now; it overlaps with the API calls below.
+  const certs = opts.generateCredential ? import('../certs/x509.js').then((m) => m.loadX509()) : undefined;
+  certs?.catch(() => {}); // a failure surfaces where the certificate is made
   const site = await resolveSite(client);
   requireLinkAccess(site);
   const secretName = opts.tlsCredentials ?? `link-${site.metadata.name}`;
