@@ -1,5 +1,6 @@
 // Every command the plugin has. The command path is the file path: site/create.ts is "site create".
 import { RootCommand } from './root.js';
+import { CompleteCommand, CompletionCommand } from './completion.js';
 import { VersionCommand } from './version.js';
 import { SiteCreateCommand } from './site/create.js';
 import { SiteDeleteCommand } from './site/delete.js';
@@ -16,4 +17,4 @@ import { LinkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
   LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand,
-  TokenIssueCommand, TokenRedeemCommand];
+  TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];

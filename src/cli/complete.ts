@@ -1,0 +1,93 @@
+// Completion candidates for a partial command line: command words, flags of the matched command,
+// fixed flag values, and names read from the cluster (best effort, with a short deadline).
+import { LINK_ACCESS_TYPES } from '../site/validate.js';
+
+export interface Completion {
+  candidates: string[];
+  /** 4: no file completion; 0: let the shell complete files. */
+  directive: 0 | 4;
+}
+
+const FILE_FLAGS = new Set(['--kubeconfig', '--output-file']);
+const VALUES: Record<string, readonly string[]> = {
+  '-o': ['json', 'yaml'],
+  '--output': ['json', 'yaml'],
+  '--link-access-type': LINK_ACCESS_TYPES,
+  '--generate-credential': ['true', 'false'],
+};
+
+export async function complete(args: string[], env: Record<string, string | undefined>): Promise<Completion> {
+  const words = args.slice(0, -1);
+  const partial = args.at(-1) ?? '';
+  const { buildCli } = await import('./run.js');
+  const cli = buildCli();
+  const name = cli.binaryName.split(' ').length;
+  const definitions = cli.definitions().map((d) => ({ path: d.path.split(' ').slice(name).filter((w) => /^[a-z]/.test(w)), options: d.options.map((o) => o.definition) }));
+  const previous = words.at(-1);
+  if (previous && FILE_FLAGS.has(previous)) return { candidates: [], directive: 0 };
+  const values = previous ? VALUES[previous] ?? (previous === '--wait' ? waitValues(words) : undefined) : undefined;
+  if (values) return filtered([...values], partial);
+  if (previous === '--context') return filtered(await contexts(words, env), partial);
+  const positional = words.filter((w, i) => !w.startsWith('-') && !(i > 0 && takesValue(words[i - 1]!, definitions)));
+  const command = definitions
+    .filter((d) => d.path.length > 0 && d.path.every((w, i) => positional[i] === w))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (partial.startsWith('-')) return filtered(flagNames(command?.options ?? []), partial);
+  if (command && command.path.length === positional.length && needsName(command.path)) {
+    return filtered(await clusterNames(command.path, words, env), partial);
+  }
+  // Still choosing a command: the next word of every path that matches so far.
+  const next = definitions
+    .filter((d) => d.path.length > positional.length && d.path.slice(0, positional.length).every((w, i) => positional[i] === w))
+    .map((d) => d.path[positional.length]!);
+  return filtered([...new Set(next)], partial);
+}
+
+function filtered(candidates: string[], partial: string): Completion {
+  return { candidates: candidates.filter((c) => c.startsWith(partial)).sort(), directive: 4 };
+}
+
+function flagNames(options: string[]): string[] {
+  return options.flatMap((o) => o.split(' ')[0]!.split(',')).filter((f) => f.startsWith('--'));
+}
+
+function takesValue(flag: string, definitions: { options: string[] }[]): boolean {
+  return definitions.some((d) => d.options.some((o) => o.includes('#0') && o.split(' ')[0]!.split(',').includes(flag)));
+}
+
+function waitValues(words: string[]): readonly string[] {
+  return words[0] === 'link' ? ['ready'] : ['configured', 'none', 'ready'];
+}
+
+/** Commands whose argument names an existing site or link. */
+function needsName(path: string[]): boolean {
+  const key = path.join(' ');
+  return ['site update', 'site status', 'site delete', 'link status', 'link check', 'link delete'].includes(key);
+}
+
+function flagValue(words: string[], ...flags: string[]): string | undefined {
+  const i = words.findLastIndex((w) => flags.includes(w));
+  return i >= 0 ? words[i + 1] : undefined;
+}
+
+async function contexts(words: string[], env: Record<string, string | undefined>): Promise<string[]> {
+  try {
+    const { resolveKubeconfig } = await import('../kube/kubeconfig.js');
+    const resolved = resolveKubeconfig({ kubeconfig: flagValue(words, '--kubeconfig'), env, homeDir: env.HOME ?? '' });
+    return resolved.source === 'files' ? resolved.config.contexts.map((c) => c.name) : [];
+  } catch {
+    return [];
+  }
+}
+
+async function clusterNames(path: string[], words: string[], env: Record<string, string | undefined>): Promise<string[]> {
+  try {
+    const { connect } = await import('../kube/connect.js');
+    const { LINKS, SITES } = await import('../kube/resources.js');
+    const client = await connect({ kubeconfig: flagValue(words, '--kubeconfig'), context: flagValue(words, '--context'), namespace: flagValue(words, '-n', '--namespace'), env, requestTimeoutMs: 2000 });
+    const list = path[0] === 'site' ? await client.list(SITES) : await client.list(LINKS);
+    return list.items.map((o) => o.metadata.name);
+  } catch {
+    return []; // completion never prints errors
+  }
+}
