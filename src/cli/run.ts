@@ -7,6 +7,7 @@ import { usageError } from '../errors.js';
 import { commands } from '../commands/index.js';
 import { RootCommand } from '../commands/root.js';
 import { buildInfo } from '../build-info.js';
+import { overview } from './overview.js';
 
 export function binaryName(argv0: string | undefined): string {
   const name = basename(argv0 ?? 'kubectl-skupper').replace(/\.(mjs|js|ts|exe)$/, '');
@@ -38,6 +39,10 @@ export function buildCli(name = 'kubectl skupper', selected: readonly unknown[] 
 }
 
 export async function runCli(argv: string[], context: CliContext, argv0?: string): Promise<number> {
+  if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
+    context.stdout.write(overview(commands, binaryName(argv0), buildInfo.version, context));
+    return 0;
+  }
   const cli = buildCli(binaryName(argv0), reachableCommands(argv));
   let command;
   try {
