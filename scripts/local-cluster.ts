@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCluster, type TestCluster } from '../test/cluster/harness.js';
+import { isAlive, startCluster, type TestCluster } from '../test/cluster/harness.js';
 import { SiteStandIn } from '../test/stand-in/site-stand-in.js';
 import { connect } from '../src/kube/connect.js';
 
@@ -36,13 +36,9 @@ export async function startWithStandIns(log?: (line: string) => void, standInNam
 function readState(): State | undefined {
   if (!existsSync(stateFile)) return undefined;
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as State;
-  try {
-    process.kill(state.pid, 0);
-    return state;
-  } catch {
-    rmSync(stateFile, { force: true });
-    return undefined;
-  }
+  if (isAlive(state.pid)) return state;
+  rmSync(stateFile, { force: true });
+  return undefined;
 }
 
 async function up(): Promise<void> {
@@ -95,15 +91,6 @@ async function daemon(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, shutdown);
   writeFileSync(stateFile, JSON.stringify({ pid: process.pid, kubeconfig: cluster.kubeconfig } satisfies State));
   setInterval(() => {}, 1 << 30); // stay alive until told to stop
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -118,3 +118,20 @@ function extractReason(err: unknown): string | undefined {
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/** Runs the CLI on this process's argv, streams and environment, and sets the exit code. */
+export async function runFromProcess(): Promise<void> {
+  process.exitCode = await runCli(
+    process.argv.slice(2),
+    {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      colorDepth: process.stdout.isTTY ? process.stdout.getColorDepth() : 1,
+      interactive: Boolean(process.stderr.isTTY),
+    },
+    // bin/kubectl-skupper passes its own name; a single executable's argv[1] is itself.
+    process.env.KUBECTL_SKUPPER_ARGV0 ?? process.argv[1],
+  );
+}

@@ -21,6 +21,12 @@ export function checkLinkAccessType(type: string): LinkAccessType {
   return type as LinkAccessType;
 }
 
+/** --enable-link-access [--link-access-type T]: the Site's spec.linkAccess, or undefined when not enabled. */
+export function linkAccessFromFlags(enable: boolean | undefined, type: string | undefined): LinkAccessType | undefined {
+  if (type !== undefined && !enable) throw usageError('--link-access-type needs --enable-link-access');
+  return enable ? checkLinkAccessType(type ?? 'default') : undefined;
+}
+
 export type WaitMode = 'ready' | 'configured' | 'none';
 
 export function checkWaitMode(value: string): WaitMode {

@@ -198,7 +198,7 @@ function readIfExists(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

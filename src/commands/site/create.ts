@@ -1,7 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
-import { usageError } from '../../errors.js';
-import { checkLinkAccessType, checkName, checkWaitMode } from '../../site/validate.js';
+import { linkAccessFromFlags, checkName, checkWaitMode } from '../../site/validate.js';
 
 export class SiteCreateCommand extends ClusterCommand {
   static override paths = [['site', 'create']];
@@ -29,8 +28,7 @@ export class SiteCreateCommand extends ClusterCommand {
   async run(): Promise<number> {
     const name = checkName(this.name);
     const wait = checkWaitMode(this.wait);
-    if (this.linkAccessType !== undefined && !this.enableLinkAccess) throw usageError('--link-access-type needs --enable-link-access');
-    const linkAccess = this.enableLinkAccess ? checkLinkAccessType(this.linkAccessType ?? 'default') : undefined;
+    const linkAccess = linkAccessFromFlags(this.enableLinkAccess, this.linkAccessType);
     const timeoutMs = this.timeoutMs();
     const { createSite, waitForSite } = await import('../../site/sites.js');
     const client = await this.client();

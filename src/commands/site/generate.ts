@@ -1,8 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { BaseCommand } from '../../cli/base-command.js';
 import { parseOutputFormat, renderObjects } from '../../cli/output.js';
-import { usageError } from '../../errors.js';
-import { checkLinkAccessType, checkName } from '../../site/validate.js';
+import { linkAccessFromFlags, checkName } from '../../site/validate.js';
 import { siteManifest } from '../../site/sites.js';
 
 export class SiteGenerateCommand extends BaseCommand {
@@ -27,8 +26,7 @@ export class SiteGenerateCommand extends BaseCommand {
   async run(): Promise<number> {
     const name = checkName(this.name);
     const format = parseOutputFormat(this.output)!;
-    if (this.linkAccessType !== undefined && !this.enableLinkAccess) throw usageError('--link-access-type needs --enable-link-access');
-    const linkAccess = this.enableLinkAccess ? checkLinkAccessType(this.linkAccessType ?? 'default') : undefined;
+    const linkAccess = linkAccessFromFlags(this.enableLinkAccess, this.linkAccessType);
     if (this.namespace !== undefined) checkName(this.namespace, 'namespace');
     const site = siteManifest({ name, namespace: this.namespace, linkAccess, ha: this.enableHa });
     this.context.stdout.write(await renderObjects([site], format, { single: true }));

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { usageError } from '../../errors.js';
-import { checkLinkAccessType, checkName, checkWaitMode, exclusive } from '../../site/validate.js';
+import { linkAccessFromFlags, checkName, checkWaitMode, exclusive } from '../../site/validate.js';
 
 export class SiteUpdateCommand extends ClusterCommand {
   static override paths = [['site', 'update']];
@@ -32,8 +32,7 @@ export class SiteUpdateCommand extends ClusterCommand {
     const wait = checkWaitMode(this.wait);
     exclusive(['--enable-link-access', this.enableLinkAccess], ['--disable-link-access', this.disableLinkAccess]);
     exclusive(['--enable-ha', this.enableHa], ['--disable-ha', this.disableHa]);
-    if (this.linkAccessType !== undefined && !this.enableLinkAccess) throw usageError('--link-access-type needs --enable-link-access');
-    const linkAccess = this.enableLinkAccess ? checkLinkAccessType(this.linkAccessType ?? 'default') : this.disableLinkAccess ? 'disable' : undefined;
+    const linkAccess = linkAccessFromFlags(this.enableLinkAccess, this.linkAccessType) ?? (this.disableLinkAccess ? 'disable' : undefined);
     const ha = this.enableHa ? true : this.disableHa ? false : undefined;
     if (linkAccess === undefined && ha === undefined) {
       throw usageError('nothing to update: pass --enable-link-access, --disable-link-access, --enable-ha or --disable-ha');
