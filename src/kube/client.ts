@@ -99,7 +99,8 @@ export class KubeClient {
 
   /**
    * Streams watch events to `onEvent` until it returns true, the signal aborts, or the server
-   * closes the stream. Returns how it ended; the caller decides whether to watch again.
+   * closes the stream. Returns how it ended ('expired': the resourceVersion is too old to watch
+   * from); the caller decides whether to watch again or re-list.
    */
   async watch<T>(
     type: ResourceType<T>,
@@ -107,7 +108,7 @@ export class KubeClient {
     query: Record<string, string | undefined>,
     onEvent: (event: WatchEvent<T>) => boolean | void,
     signal: AbortSignal,
-  ): Promise<'done' | 'closed'> {
+  ): Promise<'done' | 'closed' | 'expired'> {
     const ctx = call('watch', type, namespace, undefined, this.server);
     const url = this.url(this.path(type, namespace), { ...query, watch: 'true', allowWatchBookmarks: 'true' });
     const { headers, dispatcher } = await this.auth;
@@ -116,6 +117,8 @@ export class KubeClient {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const response = await fetch(url, { headers: { ...headers, accept: 'application/json' }, dispatcher, signal: stop.signal });
+      // 410 Gone before any event: our resourceVersion is older than etcd keeps; the caller re-lists.
+      if (response.status === 410) return 'expired';
       if (!response.ok || !response.body) throw apiError(response.status, await response.text(), ctx);
       const decoder = new TextDecoder();
       let buffered = '';

@@ -53,7 +53,8 @@ export async function waitFor<T>(client: KubeClient, opts: WaitOptions<T>): Prom
         },
         deadline,
       );
-      if (ended === 'done' && !expired && !deadline.aborted) return objects;
+      if (ended === 'expired') expired = true;
+      else if (ended === 'done' && !expired && !deadline.aborted) return objects;
     }
   }
   throw new SkupperError('TIMEOUT', opts.describeTimeout(objects));
