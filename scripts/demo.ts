@@ -13,7 +13,9 @@ const work = mkdtempSync(join(tmpdir(), 'kubectl-skupper-demo-'));
 const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${s}\u001b[22m` : s);
 
 console.log('Starting a local Kubernetes API server with sites west and east (the first run builds it)...');
-const { cluster, stop } = await startWithStandIns();
+// Links take a few seconds to become operational, as with a real router, so `link status` shows
+// Pending before Ready, as on Skupper's own page.
+const { cluster, stop } = await startWithStandIns(undefined, ['west', 'east'], 3000);
 const env = { ...process.env, KUBECONFIG: cluster.kubeconfig, PATH: `${join(repo, 'bin')}:${process.env.PATH}` };
 let failed = false;
 

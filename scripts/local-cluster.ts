@@ -19,12 +19,12 @@ interface State {
   kubeconfig: string;
 }
 
-export async function startWithStandIns(log?: (line: string) => void, standInNamespaces = ['west', 'east']): Promise<{ cluster: TestCluster; standIns: SiteStandIn[]; stop: () => Promise<void> }> {
+export async function startWithStandIns(log?: (line: string) => void, standInNamespaces = ['west', 'east'], operationalDelayMs = 0): Promise<{ cluster: TestCluster; standIns: SiteStandIn[]; stop: () => Promise<void> }> {
   const cluster = await startCluster({ log });
   const standIns: SiteStandIn[] = [];
   for (const ns of standInNamespaces) {
     const client = await connect({ kubeconfig: cluster.kubeconfig, context: ns, env: {} });
-    standIns.push(new SiteStandIn({ client, namespace: ns, log }).start());
+    standIns.push(new SiteStandIn({ client, namespace: ns, log, operationalDelayMs }).start());
   }
   const stop = async () => {
     await Promise.all(standIns.map((s) => s.stop()));

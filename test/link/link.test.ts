@@ -19,11 +19,11 @@ async function run(ns: string, ...args: string[]) {
 }
 
 /** Two sites: west accepts links, east links to it. */
-async function twoSites(opts: { ha?: boolean } = {}) {
+async function twoSites(opts: { ha?: boolean; operationalDelayMs?: number } = {}) {
   const west = await freshNamespace('west');
   const east = await freshNamespace('east');
   await standIn(west);
-  await standIn(east);
+  await standIn(east, { operationalDelayMs: opts.operationalDelayMs });
   const ha = opts.ha ? ['--enable-ha'] : [];
   assert.is((await run(west, 'site', 'create', 'west', '--enable-link-access', ...ha)).code, 0);
   assert.is((await run(east, 'site', 'create', 'east')).code, 0);
@@ -107,6 +107,19 @@ test('a link generated for one site is refused by another site\'s listener', asy
   const wait = await run(east, 'link', 'status', 'forged-link', '--wait', 'ready', '--timeout', '3s');
   assert.is(wait.code, 1);
   assert.match(wait.stderr, /links not ready after 3s: forged-link \(Error: .*refused/);
+});
+
+test('link status shows Pending "Not Operational" first, and --wait ready follows it to Ready', async () => {
+  const c = await cluster();
+  const { west, east } = await twoSites({ operationalDelayMs: 2500 });
+  assert.is(kubectlApply(c.kubeconfig, east, (await run(west, 'link', 'generate')).stdout).status, 0);
+  const pending = await run(east, 'link', 'status');
+  assert.match(pending.stdout, /^NAME\s+STATUS\s+COST\s+MESSAGE\nlink-west-skupper-router\s+Pending\s+1\s+Not Operational\n$/);
+  const started = Date.now();
+  const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '30s');
+  assert.is(ready.code, 0, ready.stderr);
+  assert.match(ready.stdout, /link-west-skupper-router\s+Ready\s+1\s+OK/);
+  assert.ok(Date.now() - started > 500, 'the wait followed a change after its initial list');
 });
 
 test('link status --wait times out listing the links that are not ready and why', async () => {

@@ -23,6 +23,8 @@ export interface StandInOptions {
   namespace: string;
   /** When false the router never runs: the Site stays Pending "Not Running" (for timeout tests). */
   running?: boolean;
+  /** How long a new Link stays Pending "Not Operational" before it is dialled, as a router takes a moment to connect. */
+  operationalDelayMs?: number;
   /** How often to reconcile. */
   intervalMs?: number;
   log?: (line: string) => void;
@@ -52,6 +54,8 @@ export class SiteStandIn {
   private running = false;
   private busy?: Promise<void>;
   private readonly sites = new Map<string, SiteState>();
+  /** When each Link (by uid and generation) was first seen, for operationalDelayMs. */
+  private readonly firstSeen = new Map<string, number>();
   /** Last status written per Link, so that we write only changes. */
   private readonly linkStatus = new Map<string, string>();
   /** Accepted peers per listener, for tests that ask who connected. */
@@ -198,7 +202,10 @@ export class SiteStandIn {
 
   private async reconcileLink(link: Link): Promise<void> {
     const generation = link.metadata.generation ?? 1;
-    const result = await this.tryLink(link);
+    const seenKey = `${link.metadata.uid}/${generation}`;
+    if (!this.firstSeen.has(seenKey)) this.firstSeen.set(seenKey, Date.now());
+    const waiting = Date.now() - this.firstSeen.get(seenKey)! < (this.opts.operationalDelayMs ?? 0);
+    const result = waiting ? ({ kind: 'pending' } as const) : await this.tryLink(link);
     const conditions: Condition[] = [];
     let status: { status: string; message: string; remoteSiteId?: string; remoteSiteName?: string };
     if (result.kind === 'error') {
