@@ -113,6 +113,9 @@ test('link status shows Pending "Not Operational" first, and --wait ready follow
   const c = await cluster();
   const { west, east } = await twoSites({ operationalDelayMs: 2500 });
   assert.is(kubectlApply(c.kubeconfig, east, (await run(west, 'link', 'generate')).stdout).status, 0);
+  // Let the stand-in (the controller) write its first status, as a user re-running the command would.
+  const client = await adminClient(east);
+  for (let i = 0; i < 50 && !(await client.get(LINKS, 'link-west-skupper-router')).status?.message; i++) await new Promise((r) => setTimeout(r, 100));
   const pending = await run(east, 'link', 'status');
   assert.match(pending.stdout, /^NAME\s+STATUS\s+COST\s+MESSAGE\nlink-west-skupper-router\s+Pending\s+1\s+Not Operational\n$/);
   const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '30s');
