@@ -87,10 +87,6 @@ export class KubeClient {
     });
   }
 
-  async replaceStatus<T>(type: ResourceType<T>, name: string, object: T, namespace = this.namespace): Promise<T> {
-    return this.call<T>('PUT', this.path(type, namespace, name, 'status'), call('update', type, namespace, name, this.server), { body: object });
-  }
-
   async delete(type: ResourceType, name: string, namespace = this.namespace, opts: { propagation?: 'Background' | 'Foreground' } = {}): Promise<void> {
     await this.call('DELETE', this.path(type, namespace, name), call('delete', type, namespace, name, this.server), {
       body: opts.propagation ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: opts.propagation } : undefined,
@@ -140,11 +136,6 @@ export class KubeClient {
       signal.removeEventListener('abort', onAbort);
       stop.abort();
     }
-  }
-
-  /** Raw call for paths the typed helpers do not cover (discovery, SelfSubjectAccessReview). */
-  async raw<T>(method: string, path: string, ctx: Omit<CallContext, 'server'>, opts: RequestOptions = {}): Promise<T> {
-    return this.call<T>(method, path, { ...ctx, server: this.server }, opts);
   }
 
   private url(path: string, query: RequestOptions['query'] = {}): string {

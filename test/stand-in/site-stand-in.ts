@@ -11,7 +11,7 @@
 // It reconciles by polling the API server every few hundred milliseconds: simple and plenty fast
 // for tests. It is never shipped in the plugin.
 import { connect as tlsConnect, createServer, type Server, type TLSSocket } from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createCA } from '../../src/certs/ca.js';
 import { issueCertificate } from '../../src/certs/issue.js';
 import type { PemPair } from '../../src/certs/pem.js';
@@ -35,6 +35,8 @@ interface Listener {
   group: string;
   server: Server;
   port: number;
+  /** Open connections, so that closing can end them: close() alone waits for every peer. */
+  sockets: Set<Socket>;
 }
 
 interface SiteState {
@@ -58,8 +60,6 @@ export class SiteStandIn {
   private readonly firstSeen = new Map<string, number>();
   /** Last status written per Link, so that we write only changes. */
   private readonly linkStatus = new Map<string, string>();
-  /** Accepted peers per listener, for tests that ask who connected. */
-  readonly handshakes: { site: string; role: string; clientCN: string }[] = [];
 
   constructor(private readonly opts: StandInOptions) {
     this.client = opts.client;
@@ -153,24 +153,20 @@ export class SiteStandIn {
   /** A listener like the router's: TLS, client certificate required and signed by the site CA. */
   private async listen(site: Site, ca: PemPair, serverCert: PemPair, role: Listener['role'], group: string): Promise<Listener> {
     const server = createServer({ cert: serverCert.cert, key: serverCert.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, (socket: TLSSocket) => {
-      const peer = socket.getPeerCertificate();
-      this.handshakes.push({ site: site.metadata.name, role, clientCN: String(peer.subject?.CN ?? '') });
       // The router would speak AMQP here; we introduce the site so the dialer can name it.
       socket.end(JSON.stringify({ siteId: site.metadata.uid, siteName: site.metadata.name }) + '\n');
     });
     server.on('tlsClientError', () => {}); // refused clients are expected in tests
-    // Track raw connections so that stop() can end them: close() alone waits for every peer.
-    const sockets = new Set<import('node:net').Socket>();
-    server.on('connection', (socket: import('node:net').Socket) => {
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     });
-    (server as Server & { sockets?: Set<import('node:net').Socket> }).sockets = sockets;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    return { role, group, server, port: (server.address() as AddressInfo).port };
+    return { role, group, server, port: (server.address() as AddressInfo).port, sockets };
   }
 
   private async writeSiteStatus(site: Site, state: SiteState, linkAccess: boolean): Promise<void> {
@@ -319,7 +315,7 @@ async function closeListeners(listeners: Listener[]): Promise<void> {
       (l) =>
         new Promise<void>((resolve) => {
           l.server.close(() => resolve());
-          for (const socket of (l.server as Server & { sockets?: Set<import('node:net').Socket> }).sockets ?? []) socket.destroy();
+          for (const socket of l.sockets) socket.destroy();
         }),
     ),
   );
