@@ -11,10 +11,13 @@ import { LinkCheckCommand } from './link/check.js';
 import { LinkDeleteCommand } from './link/delete.js';
 import { LinkGenerateCommand } from './link/generate.js';
 import { LinkStatusCommand } from './link/status.js';
-import { TokenIssueCommand, TokenRedeemCommand } from './token/issue.js';
+import { TokenIssueCommand } from './token/issue.js';
+import { TokenRedeemCommand } from './token/redeem.js';
+import { TokenInspectCommand } from './token/inspect.js';
+import { GrantServerCommand } from './grant-server.js';
 import { LinkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
   LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand,
-  TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];
+  TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand, CompleteCommand];
