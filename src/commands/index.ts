@@ -11,10 +11,12 @@ import { LinkCheckCommand } from './link/check.js';
 import { LinkDeleteCommand } from './link/delete.js';
 import { LinkGenerateCommand } from './link/generate.js';
 import { LinkStatusCommand } from './link/status.js';
+import { NetworkStatusCommand } from './network/status.js';
 import { TokenIssueCommand, TokenRedeemCommand } from './token/issue.js';
-import { LinkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
+import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
-export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand,
+export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
   LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand,
+  NetworkStatusCommand,
   TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];
