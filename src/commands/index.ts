@@ -10,6 +10,7 @@ import { SiteUpdateCommand } from './site/update.js';
 import { LinkCheckCommand } from './link/check.js';
 import { LinkDeleteCommand } from './link/delete.js';
 import { LinkGenerateCommand } from './link/generate.js';
+import { LinkSitesCommand } from './link/sites.js';
 import { LinkStatusCommand } from './link/status.js';
 import { NetworkStatusCommand } from './network/status.js';
 import { TokenIssueCommand, TokenRedeemCommand } from './token/issue.js';
@@ -17,6 +18,6 @@ import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupComm
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
-  LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand,
+  LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
   NetworkStatusCommand,
   TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];

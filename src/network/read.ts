@@ -1,6 +1,7 @@
 // Reads the Sites and Links that one kubeconfig context (and namespace) shows. A context that
 // cannot be read becomes a snapshot with its error: one bad context must not hide the others.
 import { SkupperError } from '../errors.js';
+import type { KubeClient } from '../kube/client.js';
 import { connect, type ConnectionSettings } from '../kube/connect.js';
 import { LINKS, SITES, type Link, type Site } from '../kube/resources.js';
 import type { SiteRef } from './refs.js';
@@ -24,11 +25,16 @@ export function readContexts(refs: SiteRef[], settings: ContextSettings): Promis
   return Promise.all(refs.map((ref) => readContext(ref, settings)));
 }
 
+/** A client for one CONTEXT[/NAMESPACE]; the reference's namespace wins over -n. */
+export function connectTo(ref: SiteRef, settings: ContextSettings): Promise<KubeClient> {
+  return connect({ ...settings, context: ref.context || undefined, namespace: ref.namespace ?? settings.namespace });
+}
+
 export async function readContext(ref: SiteRef, settings: ContextSettings): Promise<Snapshot> {
   let namespace = ref.namespace ?? settings.namespace ?? '';
   let server: string | undefined;
   try {
-    const client = await connect({ ...settings, context: ref.context || undefined, namespace: ref.namespace ?? settings.namespace });
+    const client = await connectTo(ref, settings);
     namespace = client.namespace;
     server = client.server;
     const [sites, links] = await Promise.all([client.list(SITES, namespace), client.list(LINKS, namespace)]);

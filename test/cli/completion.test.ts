@@ -17,7 +17,8 @@ async function candidates(...line: string[]): Promise<{ words: string[]; directi
 }
 
 test('completes groups, verbs and flags of the matched command', async () => {
-  assert.equal((await candidates('')).words, ['completion', 'link', 'site', 'token', 'version']);
+  assert.equal((await candidates('')).words, ['completion', 'link', 'network', 'site', 'token', 'version']);
+  assert.equal((await candidates('network', 'status', '-o', '')).words, ['dot', 'json', 'mermaid', 'table', 'yaml']);
   assert.equal((await candidates('site', '')).words, ['create', 'delete', 'generate', 'status', 'update']);
   assert.equal((await candidates('site', 'create', '--enable')).words, ['--enable-ha', '--enable-link-access']);
   assert.ok((await candidates('link', 'generate', '--')).words.includes('--output-file'));
@@ -35,6 +36,7 @@ test('completes fixed flag values, and leaves file flags to the shell', async ()
 test('completes contexts from the kubeconfig and link names from the cluster', async () => {
   const c = await cluster();
   assert.equal((await candidates('site', 'status', '--kubeconfig', c.kubeconfig, '--context', '')).words, ['east', 'nobody', 'west']);
+  assert.equal((await candidates('link', 'sites', '--kubeconfig', c.kubeconfig, '--to', 'e')).words, ['east']);
   const ns = await freshNamespace('complete');
   const client = await adminClient(ns);
   for (const name of ['to-west', 'to-north']) {
