@@ -13,11 +13,12 @@ import { LinkGenerateCommand } from './link/generate.js';
 import { LinkSitesCommand } from './link/sites.js';
 import { LinkStatusCommand } from './link/status.js';
 import { NetworkStatusCommand } from './network/status.js';
+import { DoctorCommand } from './doctor.js';
 import { TokenIssueCommand, TokenRedeemCommand } from './token/issue.js';
 import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
   LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
-  NetworkStatusCommand,
+  NetworkStatusCommand, DoctorCommand,
   TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];
