@@ -2,7 +2,6 @@
 // run as a whole process the way a user runs it. The contexts are read in parallel, so the ratio
 // should stay near 1 (the issue's target: at most 1.5x). Reports medians.
 // Usage: npm run bench:network [-- --runs 9]
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,21 +10,12 @@ import { parse, stringify } from 'yaml';
 import { createNamespace } from '../test/cluster/harness.js';
 import { SiteStandIn } from '../test/stand-in/site-stand-in.js';
 import { startWithStandIns } from '../scripts/local-cluster.js';
+import { timed } from './timing.js';
 import { connect } from '../src/kube/connect.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
 const runs = Number(values.runs);
-
-function timed(cmd: string, args: string[], env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err}`))));
-  });
-}
 
 /** Runs the commands in turn, `runs` rounds, so that a busy machine slows each of them alike. */
 async function medians(commands: [string, string[]][], env: Record<string, string>): Promise<[number, number, number]> {

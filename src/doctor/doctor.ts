@@ -30,6 +30,7 @@ export async function runDoctor(client: KubeClient, opts: DoctorOptions): Promis
   const namespace = client.namespace;
   const where: Where = { context: opts.context, namespace };
   const caller = Promise.all([checkClock(client, opts.clock), checkPermissions(client, namespace)]);
+  caller.catch(() => {}); // awaited below; only checkCrds's failure can leave it unawaited
   const crds = await checkCrds(client, namespace);
   let site: Site | undefined;
   let siteChecks: Check[];

@@ -14,6 +14,8 @@ export async function checkCrds(client: KubeClient, namespace: string): Promise<
   if (missing.length === kinds.length) return fail('crds', title, `the ${SKUPPER_API_VERSION} resources are not served: Skupper v2 is not installed in this cluster`, INSTALL);
   if (missing.length > 0) return fail('crds', title, `${SKUPPER_API_VERSION} lacks ${missing.join(', ')}: the CRDs are incomplete or from another Skupper version`, INSTALL);
   const other = results.find((r) => r !== undefined);
+  // No answer at all: every other check would wait just as long for nothing; say so once.
+  if (other instanceof SkupperError && (other.code === 'UNREACHABLE' || other.code === 'TIMEOUT')) throw other;
   if (other) return cannotTell('crds', title, other);
   return pass('crds', title, `${SKUPPER_API_VERSION} ${kinds.map((k) => k.kind).join(', ')} are served`);
 }
