@@ -10,6 +10,7 @@ import type { Check } from '../../src/doctor/check.js';
 import type { DoctorReport } from '../../src/doctor/doctor.js';
 import { LINKS, SECRETS } from '../../src/kube/resources.js';
 import { adminClient, bareCluster, cluster, freshNamespace, standIn, stopStandIns } from '../support/cluster.js';
+import { kubeconfigWith } from '../support/kubeconfig.js';
 import { plugin } from '../support/plugin.js';
 
 async function doctor(ns: string, args: string[] = [], env: Record<string, string> = {}) {
@@ -158,6 +159,14 @@ test('a broken link fails with the link check diagnosis; a user without permissi
   assert.is(read.status, 'fail');
   assert.match(read.detail, /^you may not read sites and links in namespace ".*": missing get sites\.skupper\.io, list sites\.skupper\.io/);
   assert.match(r.checks.find((x) => x.id === 'crds')!.detail, /^cannot tell: you are not allowed/);
+});
+
+test('an API server that does not answer is one line and exit 1, not a list of failures', async () => {
+  const kubeconfig = await kubeconfigWith([{ name: 'down', namespace: 'default', cluster: 'down' }]);
+  const res = await plugin(['doctor', '--kubeconfig', kubeconfig, '--context', 'down', '--timeout', '3s']);
+  assert.is(res.code, 1);
+  assert.is(res.stdout, '');
+  assert.match(res.stderr, /^error: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused[^\n]*\n$/);
 });
 
 test.after.each(stopStandIns);
