@@ -72,7 +72,7 @@ function outputValues(flag: string, words: string[]): readonly string[] | undefi
 /** Commands whose argument names an existing site or link. */
 function needsName(path: string[]): boolean {
   const key = path.join(' ');
-  return ['site update', 'site status', 'site delete', 'link status', 'link check', 'link delete'].includes(key);
+  return ['site update', 'site status', 'site delete', 'link status', 'link check', 'link delete', 'doctor'].includes(key);
 }
 
 function flagValue(words: string[], ...flags: string[]): string | undefined {
@@ -95,7 +95,7 @@ async function clusterNames(path: string[], words: string[], env: Record<string,
     const { connect } = await import('../kube/connect.js');
     const { LINKS, SITES } = await import('../kube/resources.js');
     const client = await connect({ kubeconfig: flagValue(words, '--kubeconfig'), context: flagValue(words, '--context'), namespace: flagValue(words, '-n', '--namespace'), env, requestTimeoutMs: 2000 });
-    const list = path[0] === 'site' ? await client.list(SITES) : await client.list(LINKS);
+    const list = path[0] === 'site' || path[0] === 'doctor' ? await client.list(SITES) : await client.list(LINKS);
     return list.items.map((o) => o.metadata.name);
   } catch {
     return []; // completion never prints errors

@@ -58,6 +58,7 @@ export async function checkEndpoints(client: KubeClient, site: Site, where: Wher
     const id = `endpoint/${r.endpoint}${endpoints.filter((e) => e.name === r.endpoint).length > 1 ? `@${r.address}` : ''}`;
     const step = ([['TCP', r.tcp], ['TLS (server certificate)', r.serverTrusted], ['mutual TLS (client certificate)', r.clientAccepted]] as const).find(([, s]) => s.ok !== true);
     if (!step) checks.push(pass(id, `Endpoint ${r.endpoint}`, `${r.address} accepts mutual TLS from here with the site CA's certificates`));
+    else if (step[0] === 'TCP' && /^(ENOTFOUND|EAI_AGAIN)$/.test(step[1].detail ?? '')) checks.push(fail(id, `Endpoint ${r.endpoint}`, `${r.address}: the host name does not resolve from here (${step[1].detail})`, 'check the DNS record of the endpoint, or the address the controller published for the router'));
     else checks.push(fail(id, `Endpoint ${r.endpoint}`, `${r.address}: ${step[0]}: ${step[1].detail}`, step[0] === 'TCP' ? 'check that the address resolves and is reachable from here (firewall, load balancer, DNS)' : `check the router's certificate: "kubectl skupper link check" from a linked site shows the same step`));
   }
   return checks;

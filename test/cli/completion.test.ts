@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LINKS } from '../../src/kube/resources.js';
+import { LINKS, SITES } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 
@@ -43,6 +43,8 @@ test('completes contexts from the kubeconfig and link names from the cluster', a
     await client.create(LINKS, { apiVersion: 'skupper.io/v2alpha1', kind: 'Link', metadata: { name }, spec: { endpoints: [{ name: 'inter-router', host: '127.0.0.1', port: '1' }], tlsCredentials: 'x', cost: 1 } });
   }
   assert.equal((await candidates('link', 'delete', '--kubeconfig', c.kubeconfig, '-n', ns, 'to-')).words, ['to-north', 'to-west']);
+  await client.create(SITES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Site', metadata: { name: 'here' }, spec: {} });
+  assert.equal((await candidates('doctor', '--kubeconfig', c.kubeconfig, '-n', ns, '')).words, ['here']);
   // An unreachable cluster completes nothing, silently.
   const res = await plugin(['__complete', 'link', 'delete', '--kubeconfig', '/nonexistent', '']);
   assert.is(res.stdout, ':4\n');
