@@ -11,6 +11,7 @@ import { LINKS, SECRETS } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace, standIn, stopStandIns } from '../support/cluster.js';
 import { kubeconfigWith } from '../support/kubeconfig.js';
 import { plugin } from '../support/plugin.js';
+import { adminRequest } from '../cluster/harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/kubectl-skupper', import.meta.url));
 
@@ -102,6 +103,33 @@ test('bad input exits 2 before touching a cluster; an unknown context is one lin
   const unknown = await plugin(['link', 'sites', '--kubeconfig', kubeconfig, '--from', 'nowhere', '--to', 'w']);
   assert.is(unknown.code, 1);
   assert.match(unknown.stderr, /^error: context "nowhere" is not in the kubeconfig/);
+});
+
+/** Grants user "nobody" these rules in the namespace. */
+async function grant(ns: string, rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[]) {
+  const c = await cluster();
+  const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'partial' }, rules };
+  const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'partial' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'partial' }, subjects: [{ kind: 'User', name: 'nobody', apiGroup: 'rbac.authorization.k8s.io' }] };
+  assert.is((await adminRequest(c, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, role)).status, 201);
+  assert.is((await adminRequest(c, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, binding)).status, 201);
+}
+
+test('when the Link cannot be created, the Secret made for it is removed: nothing half-made', async () => {
+  const { west, east } = await sites();
+  const read = { apiGroups: ['skupper.io'], resources: ['sites', 'links'], verbs: ['get', 'list'] };
+  await grant(west, [read, { apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+  // May create and delete Secrets in east, but not Links.
+  await grant(east, [read, { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'delete'] }]);
+  const kubeconfig = await kubeconfigWith([
+    { name: 'w', namespace: west, cluster: 'local', user: 'nobody' },
+    { name: 'e', namespace: east, cluster: 'other', user: 'nobody' },
+  ]);
+  const res = await plugin(['link', 'sites', '--kubeconfig', kubeconfig, '--from', 'e', '--to', 'w']);
+  assert.is(res.code, 1);
+  assert.match(res.stderr, new RegExp(`^error: you are not allowed to create links\\.skupper\\.io in namespace "${east}" \\(403 Forbidden\\)`));
+  const client = await adminClient(east);
+  assert.is(await client.find(SECRETS, 'link-west'), undefined);
+  assert.equal((await client.list(LINKS)).items, []);
 });
 
 test.after.each(stopStandIns);
