@@ -48,10 +48,15 @@ export class LinkStatusCommand extends ClusterCommand {
       this.context.stdout.write(details(links[0]!));
       return 0;
     }
-    const rows = links.map((l) => [l.metadata.name, l.status?.status ?? 'Pending', String(l.spec.cost ?? 1), l.status?.message ?? '']);
-    this.context.stdout.write(table(['NAME', 'STATUS', 'COST', 'MESSAGE'], rows));
+    this.context.stdout.write(linkTable(links));
     return 0;
   }
+}
+
+/** NAME STATUS COST MESSAGE, one row per link (also printed by link sites). */
+export function linkTable(links: Link[]): string {
+  const rows = links.map((l) => [l.metadata.name, l.status?.status ?? 'Pending', String(l.spec.cost ?? 1), l.status?.message ?? '']);
+  return table(['NAME', 'STATUS', 'COST', 'MESSAGE'], rows);
 }
 
 function details(link: Link): string {
