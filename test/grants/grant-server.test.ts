@@ -15,7 +15,7 @@ import { buildClaims } from '../../src/token/claims.js';
 import { signClaims } from '../../src/token/jwt.js';
 import { signingKeyFor } from '../../src/token/signing-keys.js';
 import { postCode } from '../../src/token/post.js';
-import { adminClient, stopStandIns } from '../support/cluster.js';
+import { adminClient, freshNamespace, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { grantServer, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
 
@@ -221,6 +221,22 @@ test('one grant server per namespace (the Lease), and a clean stop that gives th
   assert.is(gone.code, 1);
   assert.match(gone.stderr, /^error: cannot reach the grant server at 127\.0\.0\.1:\d+: connection refused/);
   assert.is(await second.stop('SIGINT'), 0);
+});
+
+test('-A serves every namespace with a site, with one URL and one TLS identity', async () => {
+  const a = await twoSites();
+  const b = await twoSites();
+  const home = await freshNamespace('grants-home');
+  const server = await grantServer(home, ['-A']);
+  for (const ns of [a.west, b.west]) {
+    await server.logMatching(new RegExp(`serving namespace ${ns}`));
+    const { token } = await issue(ns);
+    assert.ok(token.spec.url.startsWith(`${server.url}/`));
+    assert.ok(token.spec.ca.includes('BEGIN CERTIFICATE'));
+  }
+  const { file } = await issue(b.west);
+  assert.is((await run(b.east, 'token', 'redeem', file)).code, 0);
+  assert.ok(await (await adminClient(home)).find(SECRETS, 'kubectl-skupper-grant-server'), 'its TLS identity lives in the -n namespace');
 });
 
 test.after.each(async () => {
