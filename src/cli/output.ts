@@ -18,15 +18,21 @@ export function parseOutputFormat(value: string | undefined): OutputFormat | und
   throw usageError(`invalid output format "${value}": use -o yaml or -o json`);
 }
 
+/** What a cell takes on screen: colour codes take none. */
+export function visibleWidth(text: string): number {
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
 /** Columns padded like kubectl: three spaces between columns, no trailing spaces. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+export function table(headers: string[], rows: string[][], opts: { noHeaders?: boolean } = {}): string {
+  const shown = opts.noHeaders ? rows : [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(0, ...shown.map((r) => visibleWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleWidth(cell))))
       .join('   ')
       .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+  return shown.length === 0 ? '' : shown.map(line).join('\n') + '\n';
 }
 
 /** One object as itself; several as a kubectl-style List so that `kubectl apply -f` takes it. */

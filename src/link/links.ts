@@ -3,7 +3,7 @@
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { LINKS, SECRETS, type Link, type Secret } from '../kube/resources.js';
-import { waitFor } from '../kube/wait.js';
+import { waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue } from '../status/readiness.js';
 import { resolveSite } from '../site/sites.js';
@@ -11,6 +11,8 @@ import { MANAGED_BY, linkCredentials, readIssuer } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
 
 export interface GenerateOptions {
+  /** The site to link to; needed only when the namespace has several. */
+  site?: string;
   name?: string;
   tlsCredentials?: string;
   cost: number;
@@ -22,7 +24,7 @@ export async function generateLinks(client: KubeClient, opts: GenerateOptions): 
   // Start loading the certificate library now; it overlaps with the API calls below.
   const certs = opts.generateCredential ? import('../certs/x509.js').then((m) => m.loadX509()) : undefined;
   certs?.catch(() => {}); // a failure surfaces where the certificate is made
-  const site = await resolveSite(client);
+  const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
   requireLinkAccess(site);
   const secretName = opts.tlsCredentials ?? `link-${site.metadata.name}`;
   const links = linkManifests(site, { name: opts.name, tlsCredentials: secretName, cost: opts.cost });
@@ -60,13 +62,14 @@ export async function waitForLinks(client: KubeClient, names: string[] | undefin
     },
     describeTimeout: (seen) => {
       const links = wanted(seen);
-      if (links.length === 0) return `no links appeared in namespace "${client.namespace}" within ${formatDuration(timeoutMs)}`;
+      const when = timeoutMs === 0 ? 'yet (--timeout 0 checks once)' : `after ${formatDuration(timeoutMs)}`;
+      if (links.length === 0) return `no links in namespace "${client.namespace}" ${timeoutMs === 0 ? 'yet (--timeout 0 checks once)' : `appeared within ${formatDuration(timeoutMs)}`}`;
       const waiting = (names ?? [...seen.keys()])
         .sort()
         .map((n) => seen.get(n) ?? n)
         .filter((l) => typeof l === 'string' || !isLinkReady(l))
         .map((l) => (typeof l === 'string' ? `${l} (does not exist)` : `${l.metadata.name} (${l.status?.status ?? 'Pending'}: ${l.status?.message || 'no status yet: is the Skupper controller running?'})`));
-      return `links not ready after ${formatDuration(timeoutMs)}: ${waiting.join(', ')}`;
+      return `links not ready ${when}: ${waiting.join(', ')}`;
     },
   });
   return wanted(objects).filter((l): l is Link => l !== undefined).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
@@ -76,9 +79,11 @@ export interface DeleteResult {
   link: string;
   /** The Secret removed with it, when the plugin made it and no other Link uses it. */
   secret?: string;
+  /** Whether the Link was seen gone (false with --no-wait, or --timeout 0 while it is still being deleted). */
+  gone?: boolean;
 }
 
-export async function deleteLink(client: KubeClient, name: string, opts: { wait: boolean; timeoutMs: number }): Promise<DeleteResult> {
+export async function deleteLink(client: KubeClient, name: string, opts: GoneOptions): Promise<DeleteResult> {
   const [link] = await listLinks(client, name);
   await client.delete(LINKS, name);
   const result: DeleteResult = { link: name };
@@ -92,15 +97,6 @@ export async function deleteLink(client: KubeClient, name: string, opts: { wait:
       result.secret = secretName;
     }
   }
-  if (opts.wait) {
-    await waitFor(client, {
-      type: LINKS,
-      namespace: client.namespace,
-      name,
-      timeoutMs: opts.timeoutMs,
-      done: (seen) => !seen.has(name),
-      describeTimeout: () => `Link "${name}" is still being deleted after ${formatDuration(opts.timeoutMs)}: check its finalizers with "kubectl get link ${name} -o yaml"`,
-    });
-  }
+  result.gone = await waitUntilGone(client, LINKS, name, client.namespace, opts);
   return result;
 }

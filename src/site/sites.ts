@@ -3,7 +3,7 @@
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { SITES, SKUPPER_API_VERSION, type Site } from '../kube/resources.js';
-import { waitFor } from '../kube/wait.js';
+import { waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue, currentError, statusMessage } from '../status/readiness.js';
 import type { LinkAccessType, WaitMode } from './validate.js';
@@ -34,7 +34,7 @@ export async function listSites(client: KubeClient, namespace = client.namespace
 }
 
 /** The named site, or the only site of the namespace. */
-export async function resolveSite(client: KubeClient, name?: string, namespace = client.namespace): Promise<Site> {
+export async function resolveSite(client: KubeClient, name?: string, namespace = client.namespace, opts: { flag?: string } = {}): Promise<Site> {
   if (name) {
     const site = await client.find(SITES, name, namespace);
     if (!site) throw new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status"`);
@@ -43,7 +43,7 @@ export async function resolveSite(client: KubeClient, name?: string, namespace =
   const sites = await listSites(client, namespace);
   if (sites.length === 0) throw noSite(namespace);
   if (sites.length > 1) {
-    throw new SkupperError('USAGE', `namespace "${namespace}" has several sites (${sites.map((s) => s.metadata.name).join(', ')}): name the one you mean`);
+    throw new SkupperError('USAGE', `namespace "${namespace}" has several sites (${sites.map((s) => s.metadata.name).join(', ')}): name the one you mean${opts.flag ? ` with ${opts.flag}` : ''}`);
   }
   return sites[0]!;
 }
@@ -77,7 +77,7 @@ export interface SiteUpdate {
 
 /** Changes only what was asked for, with a merge patch: settings, labels, edge and the rest survive. */
 export async function updateSite(client: KubeClient, name: string | undefined, changes: SiteChanges): Promise<SiteUpdate> {
-  const site = await resolveSite(client, name);
+  const site = await resolveSite(client, name, client.namespace, { flag: 'the site name argument' });
   const patch: { spec: Record<string, unknown> } = { spec: {} };
   const done: string[] = [];
   const same: string[] = [];
@@ -108,20 +108,11 @@ export async function updateSite(client: KubeClient, name: string | undefined, c
   return { site: updated, changes: done, unchanged: same };
 }
 
-export async function deleteSite(client: KubeClient, name: string | undefined, opts: { wait: boolean; timeoutMs: number }): Promise<Site> {
-  const site = await resolveSite(client, name);
+export async function deleteSite(client: KubeClient, name: string | undefined, opts: GoneOptions): Promise<{ site: Site; gone: boolean }> {
+  const site = await resolveSite(client, name, client.namespace, { flag: 'the site name argument' });
   await client.delete(SITES, site.metadata.name, site.metadata.namespace, { propagation: 'Background' });
-  if (opts.wait) {
-    await waitFor(client, {
-      type: SITES,
-      namespace: site.metadata.namespace ?? client.namespace,
-      name: site.metadata.name,
-      timeoutMs: opts.timeoutMs,
-      done: (objects) => !objects.has(site.metadata.name),
-      describeTimeout: () => `Site "${site.metadata.name}" is still being deleted after ${formatDuration(opts.timeoutMs)}: check its finalizers with "kubectl get site ${site.metadata.name} -o yaml"`,
-    });
-  }
-  return site;
+  const gone = await waitUntilGone(client, SITES, site.metadata.name, site.metadata.namespace ?? client.namespace, opts);
+  return { site, gone };
 }
 
 /** The conditions that make a site ready, as the controller computes them. */
@@ -151,9 +142,24 @@ export async function waitForSite(client: KubeClient, site: Site, mode: Exclude<
     },
     describeTimeout: (seen) => {
       const current = seen.get(name);
-      return `Site "${name}" is not ${mode} after ${formatDuration(timeoutMs)}: ${current ? statusMessage(current) : 'it no longer exists'}`;
+      const when = timeoutMs === 0 ? 'yet (--timeout 0 checks once)' : `after ${formatDuration(timeoutMs)}`;
+      return `Site "${name}" is not ${mode} ${when}: ${current ? statusMessage(current) : 'it no longer exists'}`;
     },
   });
   if (failure) throw new SkupperError('NOT_READY', failure.startsWith('Site "') ? failure : `Site "${name}" has an error: ${failure}`);
   return objects.get(name)!;
+}
+
+/**
+ * After a change: waits for the site as waitForSite does, except that with a timeout of 0 (check
+ * once, do not wait) a site not there yet is an answer, not a failure: returns what it waits for.
+ */
+export async function settleSite(client: KubeClient, site: Site, mode: Exclude<WaitMode, 'none'>, timeoutMs: number): Promise<string | undefined> {
+  try {
+    await waitForSite(client, site, mode, timeoutMs);
+    return undefined;
+  } catch (err) {
+    if (timeoutMs === 0 && err instanceof SkupperError && err.code === 'TIMEOUT') return err.message;
+    throw err;
+  }
 }

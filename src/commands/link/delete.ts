@@ -12,14 +12,15 @@ export class LinkDeleteCommand extends ClusterCommand {
   });
 
   name = Option.String({ name: 'name' });
-  wait = Option.Boolean('--wait', true, { description: 'Wait until the Link is gone (default); --no-wait returns at once' });
+  noWait = Option.Boolean('--no-wait', false, { description: 'Return once the delete is requested, without waiting until the Link is gone (default: wait)' });
 
   async run(): Promise<number> {
     checkName(this.name, 'link name');
     const timeoutMs = this.timeoutMs();
     const { deleteLink } = await import('../../link/links.js');
-    const result = await deleteLink(await this.client(), this.name, { wait: this.wait, timeoutMs });
-    this.out(`Link "${result.link}" is deleted${result.secret ? `, with its Secret "${result.secret}"` : ''}.`);
+    const result = await deleteLink(await this.client(), this.name, { wait: !this.noWait, timeoutMs });
+    const secret = result.secret ? `, with its Secret "${result.secret}"` : '';
+    this.out(result.gone ? `Link "${result.link}" is deleted${secret}.` : `Link "${result.link}" is being deleted${secret}: the delete is requested (check with "kubectl skupper link status").`);
     return 0;
   }
 }

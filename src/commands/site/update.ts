@@ -25,7 +25,7 @@ export class SiteUpdateCommand extends ClusterCommand {
   linkAccessType = Option.String('--link-access-type', { description: 'How link access is exposed (with --enable-link-access)' });
   enableHa = Option.Boolean('--enable-ha', { description: 'Run the router with high availability' });
   disableHa = Option.Boolean('--disable-ha', { description: 'Run a single router' });
-  wait = Option.String('--wait', 'ready', { description: 'Wait until the site is ready, configured, or none' });
+  wait = Option.String('--wait', 'ready', { description: 'Wait until the site is ready, configured, or none (default ready)' });
 
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name);
@@ -38,7 +38,7 @@ export class SiteUpdateCommand extends ClusterCommand {
       throw usageError('nothing to update: pass --enable-link-access, --disable-link-access, --enable-ha or --disable-ha');
     }
     const timeoutMs = this.timeoutMs();
-    const { updateSite, waitForSite } = await import('../../site/sites.js');
+    const { updateSite, settleSite } = await import('../../site/sites.js');
     const client = await this.client();
     const result = await updateSite(client, this.name, { linkAccess, ha });
     const name = result.site.metadata.name;
@@ -46,11 +46,12 @@ export class SiteUpdateCommand extends ClusterCommand {
       this.out(`Site "${name}" is unchanged: ${result.unchanged.join(', ')}.`);
       return 0;
     }
+    let pending: string | undefined;
     if (wait !== 'none') {
-      this.progress(`Waiting for site "${name}" to be ${wait}...`);
-      await waitForSite(client, result.site, wait, timeoutMs);
+      if (timeoutMs > 0) this.progress(`Waiting for site "${name}" to be ${wait}...`);
+      pending = await settleSite(client, result.site, wait, timeoutMs);
     }
-    this.out(`Site "${name}" is updated: ${result.changes.join(', ')}.`);
+    this.out(`Site "${name}" is updated: ${result.changes.join(', ')}.${pending ? ` ${pending}` : ''}`);
     return 0;
   }
 }
