@@ -6,7 +6,7 @@ import { LINKS, SECRETS, type Link, type Secret } from '../kube/resources.js';
 import { waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue } from '../status/readiness.js';
-import { resolveSite } from '../site/sites.js';
+import { byNamespaceAndName, resolveSite } from '../site/sites.js';
 import { MANAGED_BY, linkCredentials, readIssuer } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
 
@@ -34,14 +34,15 @@ export async function generateLinks(client: KubeClient, opts: GenerateOptions): 
   return [secret, ...links];
 }
 
-export async function listLinks(client: KubeClient, name?: string): Promise<Link[]> {
+/** One link, or the links of the namespace ('' for every namespace) matching the selector, sorted. */
+export async function listLinks(client: KubeClient, name?: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<Link[]> {
   if (name) {
     const link = await client.find(LINKS, name);
     if (!link) throw new SkupperError('NOT_FOUND', `there is no link "${name}" in namespace "${client.namespace}": see "kubectl skupper link status"`);
     return [link];
   }
-  const list = await client.list(LINKS);
-  return list.items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const list = await client.list(LINKS, opts.namespace ?? client.namespace, { labelSelector: opts.labelSelector });
+  return list.items.sort(byNamespaceAndName);
 }
 
 export function isLinkReady(link: Link): boolean {

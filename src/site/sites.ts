@@ -28,9 +28,14 @@ export function siteManifest(settings: SiteSettings): Site {
   };
 }
 
-export async function listSites(client: KubeClient, namespace = client.namespace): Promise<Site[]> {
-  const list = await client.list(SITES, namespace);
-  return list.items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+/** Sites of a namespace ('' for every namespace), sorted by namespace then name. */
+export async function listSites(client: KubeClient, namespace = client.namespace, opts: { labelSelector?: string } = {}): Promise<Site[]> {
+  const list = await client.list(SITES, namespace, { labelSelector: opts.labelSelector });
+  return list.items.sort(byNamespaceAndName);
+}
+
+export function byNamespaceAndName(a: { metadata: { name: string; namespace?: string } }, b: { metadata: { name: string; namespace?: string } }): number {
+  return (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
 }
 
 /** The named site, or the only site of the namespace. */
