@@ -3,7 +3,7 @@
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { SITES, SKUPPER_API_VERSION, type Site } from '../kube/resources.js';
-import { waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
+import { follow, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue, currentError, statusMessage } from '../status/readiness.js';
 import type { LinkAccessType, WaitMode } from './validate.js';
@@ -167,4 +167,12 @@ export async function settleSite(client: KubeClient, site: Site, mode: Exclude<W
     if (timeoutMs === 0 && err instanceof SkupperError && err.code === 'TIMEOUT') return err.message;
     throw err;
   }
+}
+
+/** Streams the sites (as listed, then each one that changes) until the signal aborts. */
+export async function followSites(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (sites: Site[]) => void): Promise<void> {
+  await follow(client, { type: SITES, ...opts }, signal, (_, changes) => {
+    onChanges(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort(byNamespaceAndName));
+    return false;
+  });
 }

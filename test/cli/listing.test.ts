@@ -1,5 +1,8 @@
 // kubectl's listing conventions on site status and link status, against the real API server:
 // -A, -l, -o wide|name|jsonpath|custom-columns, --no-headers, AGE and REMOTE SITE.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { age, compileJsonPath } from '../../src/cli/output.js';
@@ -7,6 +10,8 @@ import { LINKS, SITES, type Link } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { usageFails } from './assert-cli.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function run(...args: string[]) {
   const c = await cluster();
@@ -81,6 +86,34 @@ test('listing flags are checked before any request', async () => {
     const line = usageFails(await plugin([...args, '--kubeconfig', '/nonexistent']), args.join(' '));
     assert.match(line, text);
   }
+});
+
+test('link status -w prints Pending, then Ready when the link changes, and stops on SIGINT (the built executable)', async () => {
+  const c = await cluster();
+  const ns = await freshNamespace('watch');
+  const client = await adminClient(ns);
+  await client.create(LINKS, linkObject('watched'));
+  await client.patch(LINKS, 'watched', { status: { status: 'Pending', message: 'Not Operational' } }, ns, 'status');
+  const child = spawn(join(root, 'bin', 'kubectl-skupper'), ['link', 'status', '-w', '-n', ns, '--kubeconfig', c.kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = async (pattern: RegExp) => {
+    for (let i = 0; i < 300 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, pattern, `waiting for ${pattern} (stderr: ${err})`);
+  };
+  await until(/watched\s+Pending/);
+  await client.patch(LINKS, 'watched', { status: { status: 'Ready', message: 'OK', remoteSiteName: 'west' } }, ns, 'status');
+  await until(/watched\s+Ready\s+west/);
+  child.kill('SIGINT');
+  assert.is(await exited, 0, err);
+  const lines = out.trimEnd().split('\n');
+  assert.match(lines[0]!, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE$/);
+  assert.match(lines[1]!, /^watched\s+Pending\s+2\s+Not Operational\s+\d+s$/);
+  assert.match(lines.at(-1)!, /^watched\s+Ready\s+west\s+2\s+OK\s+\d+s$/);
+  assert.is(lines.filter((l) => l.startsWith('NAME')).length, 1, 'one header');
 });
 
 test('age prints as kubectl does', () => {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { age, parseListFormat, renderList, renderObjects, type Column } from '../../cli/output.js';
-import { listingFlags } from '../../cli/listing.js';
+import { listingFlags, streamList } from '../../cli/listing.js';
 import { usageError } from '../../errors.js';
 import type { Link } from '../../kube/resources.js';
 import { checkName } from '../../site/validate.js';
@@ -25,6 +25,7 @@ export class LinkStatusCommand extends ClusterCommand {
   allNamespaces = Option.Boolean('-A,--all-namespaces', false, { description: 'List the links of every namespace' });
   selector = Option.String('-l,--selector', { description: 'Only the links whose labels match this selector (e.g. env=prod)' });
   noHeaders = Option.Boolean('--no-headers', false, { description: 'Print table rows without the header line' });
+  watch = Option.Boolean('-w,--watch', false, { description: 'After listing, print each link that changes, until Ctrl-C' });
 
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name, 'link name');
@@ -32,9 +33,16 @@ export class LinkStatusCommand extends ClusterCommand {
     listingFlags(this.name, this.allNamespaces, this.selector);
     if (this.wait !== undefined && this.wait !== 'ready') throw usageError(`invalid --wait "${this.wait}": use --wait ready`);
     if (this.wait && (this.allNamespaces || this.selector !== undefined)) throw usageError('--wait ready follows the links of one namespace: leave out -A and -l');
+    if (this.wait && this.watch) throw usageError('--wait and -w/--watch cannot be used together: -w prints changes until Ctrl-C');
     const timeoutMs = this.timeoutMs();
-    const { listLinks, waitForLinks } = await import('../../link/links.js');
+    const { followLinks, listLinks, waitForLinks } = await import('../../link/links.js');
     const client = await this.client();
+    if (this.watch) {
+      const opts = { namespace: this.allNamespaces ? '' : client.namespace, name: this.name, labelSelector: this.selector };
+      const render = (links: Link[], noHeaders: boolean) => renderList(links, format, LINK_COLUMNS, { noHeaders, resource: 'link.skupper.io', namespaces: this.allNamespaces });
+      await streamList((t) => this.context.stdout.write(t), (signal, on) => followLinks(client, opts, signal, on), render, this.noHeaders);
+      return 0;
+    }
     let links: Link[];
     if (this.wait) {
       if (timeoutMs > 0) this.progress('Waiting for the links to be ready...');

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { age, parseListFormat, renderList, renderObjects, table, type Column } from '../../cli/output.js';
-import { listingFlags } from '../../cli/listing.js';
+import { listingFlags, streamList } from '../../cli/listing.js';
 import type { Site } from '../../kube/resources.js';
 import { checkName } from '../../site/validate.js';
 
@@ -22,13 +22,20 @@ export class SiteStatusCommand extends ClusterCommand {
   allNamespaces = Option.Boolean('-A,--all-namespaces', false, { description: 'List the sites of every namespace' });
   selector = Option.String('-l,--selector', { description: 'Only the sites whose labels match this selector (e.g. env=prod)' });
   noHeaders = Option.Boolean('--no-headers', false, { description: 'Print table rows without the header line' });
+  watch = Option.Boolean('-w,--watch', false, { description: 'After listing, print each site that changes, until Ctrl-C' });
 
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name);
     const format = parseListFormat(this.output);
     listingFlags(this.name, this.allNamespaces, this.selector);
-    const { listSites, resolveSite } = await import('../../site/sites.js');
+    const { followSites, listSites, resolveSite } = await import('../../site/sites.js');
     const client = await this.client();
+    if (this.watch) {
+      const opts = { namespace: this.allNamespaces ? '' : client.namespace, name: this.name, labelSelector: this.selector };
+      const render = (sites: Site[], noHeaders: boolean) => renderList(sites, format, SITE_COLUMNS, { noHeaders, resource: 'site.skupper.io', namespaces: this.allNamespaces });
+      await streamList((t) => this.context.stdout.write(t), (signal, on) => followSites(client, opts, signal, on), render, this.noHeaders);
+      return 0;
+    }
     const sites = this.name ? [await resolveSite(client, this.name)] : await listSites(client, this.allNamespaces ? '' : client.namespace, { labelSelector: this.selector });
     if ((format.kind === 'yaml' || format.kind === 'json') && this.name) {
       this.context.stdout.write(await renderObjects(sites, format.kind, { single: true }));
