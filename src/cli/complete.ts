@@ -12,9 +12,12 @@ const FILE_FLAGS = new Set(['--kubeconfig', '--output-file']);
 const VALUES: Record<string, readonly string[]> = {
   '-o': ['json', 'yaml'],
   '--output': ['json', 'yaml'],
+  '--dry-run': ['none', 'client', 'server'],
   '--link-access-type': LINK_ACCESS_TYPES,
   '--generate-credential': ['true', 'false'],
 };
+
+const LIST_FORMATS = ['json', 'yaml', 'wide', 'name', 'jsonpath=', 'custom-columns='];
 
 export async function complete(args: string[], env: Record<string, string | undefined>): Promise<Completion> {
   const words = args.slice(0, -1);
@@ -25,7 +28,8 @@ export async function complete(args: string[], env: Record<string, string | unde
   const definitions = cli.definitions().map((d) => ({ path: d.path.split(' ').slice(name).filter((w) => /^[a-z]/.test(w)), options: d.options.map((o) => o.definition) }));
   const previous = words.at(-1);
   if (previous && FILE_FLAGS.has(previous)) return { candidates: [], directive: 0 };
-  const values = previous ? VALUES[previous] ?? (previous === '--wait' ? waitValues(words) : undefined) : undefined;
+  const listing = ['site status', 'link status'].includes(words.filter((w) => !w.startsWith('-')).slice(0, 2).join(' '));
+  const values = previous ? (listing && (previous === '-o' || previous === '--output') ? LIST_FORMATS : VALUES[previous]) ?? (previous === '--wait' ? waitValues(words) : undefined) : undefined;
   if (values) return filtered([...values], partial);
   if (previous === '--context') return filtered(await contexts(words, env), partial);
   const positional = words.filter((w, i) => !w.startsWith('-') && !(i > 0 && takesValue(words[i - 1]!, definitions)));
@@ -62,7 +66,7 @@ function waitValues(words: string[]): readonly string[] {
 /** Commands whose argument names an existing site or link. */
 function needsName(path: string[]): boolean {
   const key = path.join(' ');
-  return ['site update', 'site status', 'site delete', 'link status', 'link check', 'link delete'].includes(key);
+  return ['site update', 'site status', 'site delete', 'link status', 'link update', 'link check', 'link delete'].includes(key);
 }
 
 function flagValue(words: string[], ...flags: string[]): string | undefined {

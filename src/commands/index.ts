@@ -11,10 +11,11 @@ import { LinkCheckCommand } from './link/check.js';
 import { LinkDeleteCommand } from './link/delete.js';
 import { LinkGenerateCommand } from './link/generate.js';
 import { LinkStatusCommand } from './link/status.js';
+import { LinkUpdateCommand } from './link/update.js';
 import { TokenIssueCommand, TokenRedeemCommand } from './token/issue.js';
 import { LinkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
-  LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand,
+  LinkGenerateCommand, LinkStatusCommand, LinkUpdateCommand, LinkCheckCommand, LinkDeleteCommand,
   TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];

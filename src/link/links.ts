@@ -84,9 +84,10 @@ export interface DeleteResult {
   gone?: boolean;
 }
 
-export async function deleteLink(client: KubeClient, name: string, opts: GoneOptions): Promise<DeleteResult> {
+export async function deleteLink(client: KubeClient, name: string, opts: GoneOptions & { dryRun?: 'client' | 'server' }): Promise<DeleteResult> {
   const [link] = await listLinks(client, name);
-  await client.delete(LINKS, name);
+  const dryRun = opts.dryRun === 'server';
+  if (opts.dryRun !== 'client') await client.delete(LINKS, name, client.namespace, { dryRun });
   const result: DeleteResult = { link: name };
   const secretName = link!.spec.tlsCredentials;
   if (secretName) {
@@ -94,10 +95,11 @@ export async function deleteLink(client: KubeClient, name: string, opts: GoneOpt
     const ours = secret?.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY['app.kubernetes.io/managed-by'];
     const others = (await client.list(LINKS)).items.filter((l) => l.metadata.name !== name && l.spec.tlsCredentials === secretName);
     if (secret && ours && others.length === 0) {
-      await client.delete(SECRETS, secretName);
+      if (opts.dryRun !== 'client') await client.delete(SECRETS, secretName, client.namespace, { dryRun });
       result.secret = secretName;
     }
   }
+  if (opts.dryRun) return result;
   result.gone = await waitUntilGone(client, LINKS, name, client.namespace, opts);
   return result;
 }
@@ -108,4 +110,39 @@ export async function followLinks(client: KubeClient, opts: { namespace: string;
     onChanges(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort(byNamespaceAndName));
     return false;
   });
+}
+
+export interface LinkChanges {
+  cost?: number;
+  tlsCredentials?: string;
+}
+
+/** Changes only what was asked for, with a merge patch guarded by the resourceVersion read. */
+export async function updateLink(client: KubeClient, name: string, changes: LinkChanges, opts: { dryRun?: 'client' | 'server' } = {}): Promise<{ link: Link; changes: string[]; unchanged: string[] }> {
+  const [link] = await listLinks(client, name);
+  const spec: Partial<Link['spec']> = {};
+  const done: string[] = [];
+  const same: string[] = [];
+  const cost = link!.spec.cost ?? 1;
+  if (changes.cost !== undefined) {
+    if (changes.cost === cost) same.push(`cost is already ${cost}`);
+    else {
+      spec.cost = changes.cost;
+      done.push(`cost changed from ${cost} to ${changes.cost}`);
+    }
+  }
+  if (changes.tlsCredentials !== undefined) {
+    if (changes.tlsCredentials === link!.spec.tlsCredentials) same.push(`TLS credentials are already "${changes.tlsCredentials}"`);
+    else {
+      if (!(await client.find(SECRETS, changes.tlsCredentials))) {
+        throw new SkupperError('INPUT', `there is no Secret "${changes.tlsCredentials}" in namespace "${client.namespace}": apply the link's credentials first, or name another Secret`);
+      }
+      spec.tlsCredentials = changes.tlsCredentials;
+      done.push(`TLS credentials changed to "${changes.tlsCredentials}"`);
+    }
+  }
+  if (done.length === 0 || opts.dryRun === 'client') return { link: link!, changes: done, unchanged: same };
+  const body = { metadata: { resourceVersion: link!.metadata.resourceVersion }, spec };
+  const updated = await client.patch(LINKS, name, body, client.namespace, undefined, { dryRun: opts.dryRun === 'server' });
+  return { link: updated, changes: done, unchanged: same };
 }

@@ -2,7 +2,10 @@
 // controller to act on it. Returns data and throws SkupperError; never prints.
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { SITES, SKUPPER_API_VERSION, type Site } from '../kube/resources.js';
+import {
+  ACCESS_GRANTS, ACCESS_TOKENS, ATTACHED_CONNECTOR_BINDINGS, ATTACHED_CONNECTORS, CERTIFICATES, CONNECTORS, LINKS, LISTENERS, ROUTER_ACCESSES, SECURED_ACCESSES, SITES, SKUPPER_API_VERSION,
+  type ResourceType, type Site,
+} from '../kube/resources.js';
 import { follow, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue, currentError, statusMessage } from '../status/readiness.js';
@@ -57,14 +60,16 @@ export function noSite(namespace: string): SkupperError {
   return new SkupperError('NOT_FOUND', `there is no Skupper site in namespace "${namespace}": create one with "kubectl skupper site create <name>"`);
 }
 
-export async function createSite(client: KubeClient, settings: SiteSettings): Promise<Site> {
+export async function createSite(client: KubeClient, settings: SiteSettings, opts: { dryRun?: 'client' | 'server' } = {}): Promise<Site> {
   const namespace = client.namespace;
   const existing = await listSites(client, namespace);
   if (existing.length > 0) {
     const names = existing.map((s) => `"${s.metadata.name}"`).join(', ');
     throw new SkupperError('CONFLICT', `namespace "${namespace}" already has a site (${names}); a namespace holds one site: change it with "kubectl skupper site update"`);
   }
-  return client.create(SITES, siteManifest({ ...settings, namespace }), namespace);
+  const site = siteManifest({ ...settings, namespace });
+  if (opts.dryRun === 'client') return site;
+  return client.create(SITES, site, namespace, { dryRun: opts.dryRun === 'server' });
 }
 
 export interface SiteChanges {
@@ -81,7 +86,7 @@ export interface SiteUpdate {
 }
 
 /** Changes only what was asked for, with a merge patch: settings, labels, edge and the rest survive. */
-export async function updateSite(client: KubeClient, name: string | undefined, changes: SiteChanges): Promise<SiteUpdate> {
+export async function updateSite(client: KubeClient, name: string | undefined, changes: SiteChanges, opts: { dryRun?: 'client' | 'server' } = {}): Promise<SiteUpdate> {
   const site = await resolveSite(client, name, client.namespace, { flag: 'the site name argument' });
   const patch: { spec: Record<string, unknown> } = { spec: {} };
   const done: string[] = [];
@@ -109,15 +114,47 @@ export async function updateSite(client: KubeClient, name: string | undefined, c
   if (done.length === 0) return { site, changes: [], unchanged: same };
   // Guard against a concurrent change with the resourceVersion we read.
   const body = { metadata: { resourceVersion: site.metadata.resourceVersion }, ...patch };
-  const updated = await client.patch(SITES, site.metadata.name, body, site.metadata.namespace);
+  if (opts.dryRun === 'client') return { site, changes: done, unchanged: same };
+  const updated = await client.patch(SITES, site.metadata.name, body, site.metadata.namespace, undefined, { dryRun: opts.dryRun === 'server' });
   return { site: updated, changes: done, unchanged: same };
 }
 
-export async function deleteSite(client: KubeClient, name: string | undefined, opts: GoneOptions): Promise<{ site: Site; gone: boolean }> {
+/** Every other Skupper kind a namespace may hold, in the order `site delete --all` removes them (as upstream, plus Links). */
+const NAMESPACE_KINDS: ResourceType<{ metadata: { name: string } }>[] = [
+  CONNECTORS, LISTENERS, LINKS, ACCESS_TOKENS, ACCESS_GRANTS, ROUTER_ACCESSES, SECURED_ACCESSES, CERTIFICATES, ATTACHED_CONNECTORS, ATTACHED_CONNECTOR_BINDINGS,
+];
+
+export interface SiteDeletion {
+  site: Site;
+  gone: boolean;
+  /** With `all`: the other resources deleted, as "kind/name". */
+  others: string[];
+}
+
+export async function deleteSite(client: KubeClient, name: string | undefined, opts: GoneOptions & { dryRun?: 'client' | 'server'; all?: boolean }): Promise<SiteDeletion> {
   const site = await resolveSite(client, name, client.namespace, { flag: 'the site name argument' });
-  await client.delete(SITES, site.metadata.name, site.metadata.namespace, { propagation: 'Background' });
-  const gone = await waitUntilGone(client, SITES, site.metadata.name, site.metadata.namespace ?? client.namespace, opts);
-  return { site, gone };
+  const dryRun = opts.dryRun === 'server';
+  const namespace = site.metadata.namespace ?? client.namespace;
+  if (opts.dryRun !== 'client') await client.delete(SITES, site.metadata.name, namespace, { propagation: 'Background', dryRun });
+  const others: string[] = [];
+  if (opts.all) {
+    for (const type of NAMESPACE_KINDS) {
+      let items: { metadata: { name: string } }[];
+      try {
+        items = (await client.list(type, namespace)).items;
+      } catch (err) {
+        if (err instanceof SkupperError && err.code === 'CRDS_MISSING') continue; // that kind is not installed: none exist
+        throw err;
+      }
+      for (const item of items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+        if (opts.dryRun !== 'client') await client.delete(type, item.metadata.name, namespace, { dryRun });
+        others.push(`${type.kind.toLowerCase()}/${item.metadata.name}`);
+      }
+    }
+  }
+  if (opts.dryRun) return { site, gone: false, others };
+  const gone = await waitUntilGone(client, SITES, site.metadata.name, namespace, opts);
+  return { site, gone, others };
 }
 
 /** The conditions that make a site ready, as the controller computes them. */
