@@ -87,6 +87,15 @@ export async function follow<T>(
   return false;
 }
 
+/** Streams the objects as listed, then each one that changes (sorted by namespace and name; deletions left out), until the signal aborts. */
+export async function streamObjects<T>(client: KubeClient, opts: FollowOptions<T>, signal: AbortSignal, onObjects: (objects: T[]) => void): Promise<void> {
+  const order = (o: T) => `${(o as Named).metadata.namespace ?? ''}/${(o as Named).metadata.name}`;
+  await follow(client, opts, signal, (_, changes) => {
+    onObjects(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort((a, b) => order(a).localeCompare(order(b))));
+    return false;
+  });
+}
+
 /**
  * Waits until `done` holds. A timeout of 0 checks once and does not wait (as `kubectl wait
  * --timeout=0`); timeouts are bounded by MAX_DURATION_MS where they are parsed, and clamped here

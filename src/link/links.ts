@@ -3,7 +3,7 @@
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { LINKS, SECRETS, type Link, type Secret } from '../kube/resources.js';
-import { follow, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
+import { streamObjects, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue } from '../status/readiness.js';
 import { byNamespaceAndName, resolveSite } from '../site/sites.js';
@@ -105,11 +105,8 @@ export async function deleteLink(client: KubeClient, name: string, opts: GoneOpt
 }
 
 /** Streams the links (as listed, then each one that changes) until the signal aborts. */
-export async function followLinks(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (links: Link[]) => void): Promise<void> {
-  await follow(client, { type: LINKS, ...opts }, signal, (_, changes) => {
-    onChanges(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort(byNamespaceAndName));
-    return false;
-  });
+export function followLinks(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (links: Link[]) => void): Promise<void> {
+  return streamObjects(client, { type: LINKS, ...opts }, signal, onChanges);
 }
 
 export interface LinkChanges {

@@ -6,7 +6,7 @@ import {
   ACCESS_GRANTS, ACCESS_TOKENS, ATTACHED_CONNECTOR_BINDINGS, ATTACHED_CONNECTORS, CERTIFICATES, CONNECTORS, LINKS, LISTENERS, ROUTER_ACCESSES, SECURED_ACCESSES, SITES, SKUPPER_API_VERSION,
   type ResourceType, type Site,
 } from '../kube/resources.js';
-import { follow, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
+import { streamObjects, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue, currentError, statusMessage } from '../status/readiness.js';
 import type { LinkAccessType, WaitMode } from './validate.js';
@@ -207,9 +207,6 @@ export async function settleSite(client: KubeClient, site: Site, mode: Exclude<W
 }
 
 /** Streams the sites (as listed, then each one that changes) until the signal aborts. */
-export async function followSites(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (sites: Site[]) => void): Promise<void> {
-  await follow(client, { type: SITES, ...opts }, signal, (_, changes) => {
-    onChanges(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort(byNamespaceAndName));
-    return false;
-  });
+export function followSites(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (sites: Site[]) => void): Promise<void> {
+  return streamObjects(client, { type: SITES, ...opts }, signal, onChanges);
 }
