@@ -169,7 +169,11 @@ const rows: [number, string, () => Promise<void>][] = [
       assert.match(r.stdout, `(default ${value})`, command.join(' '));
     }
     for (const command of [['site', 'delete'], ['link', 'delete']]) {
-      assert.match((await plugin([...command, '--help'])).stdout, '--no-wait', command.join(' '));
+      const help = (await plugin([...command, '--help'])).stdout;
+      assert.match(help, '--no-wait', command.join(' '));
+      // The descriptions start in one column, whatever the width of the flag and its value name.
+      const starts = new Set(help.split('\n').filter((l) => l.startsWith('  -')).map((l) => l.search(/\S {2,}\S/) + l.match(/\S( {2,})\S/)![1]!.length + 1));
+      assert.is(starts.size, 1, help);
       assert.match((await plugin(['__complete', ...command, '--no'])).stdout, /^--no-wait$/m, command.join(' '));
     }
   }],
