@@ -11,11 +11,13 @@ export class LinkStatusCommand extends ClusterCommand {
   static override usage = Command.Usage({
     category: 'Links',
     description: 'Show the status of the links of a site',
-    details: 'Prints NAME STATUS COST MESSAGE for each link in the namespace, or the details of one link. With `--wait ready` it watches until the links are Ready.',
+    details: 'Prints NAME STATUS REMOTE SITE COST MESSAGE AGE for each link in the namespace (or every namespace with -A), or the details of one link. With `--wait ready` it watches until the links are Ready; with -w it prints each change until Ctrl-C.',
     examples: [
       ['Show every link', '$0 link status'],
       ['Wait up to two minutes for the links to be ready', '$0 link status --wait ready --timeout 2m'],
       ['Show one link as JSON', '$0 link status link-west-skupper-router -o json'],
+      ['Watch every link of the cluster change, until Ctrl-C', '$0 link status -A -w'],
+      ['Print the remote site of each link', '$0 link status -o custom-columns=LINK:.metadata.name,REMOTE:.status.remoteSiteName'],
     ],
   });
 

@@ -10,7 +10,7 @@ export class SiteStatusCommand extends ClusterCommand {
   static override usage = Command.Usage({
     category: 'Sites',
     description: 'Show the status of the sites in a namespace',
-    details: 'Prints NAME STATUS LINK ACCESS MESSAGE for each site, and the endpoints other sites link to when link access is on.',
+    details: 'Prints NAME STATUS LINK ACCESS MESSAGE AGE for each site (of every namespace with -A), and the endpoints other sites link to when link access is on. With -w it prints each change until Ctrl-C.',
     examples: [
       ['Show the site of the current namespace', '$0 site status'],
       ['Show one site as YAML', '$0 site status west -o yaml'],
