@@ -172,6 +172,26 @@ export class KubeClient {
     if (!response.ok) throw apiError(response.status, text, ctx);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+
+  /**
+   * The API server's clock, from the Date header of GET /version, with this machine's clock at
+   * the moments the request left and the answer came (to judge the offset and its uncertainty).
+   */
+  async serverClock(): Promise<{ serverDate?: Date; sentAt: number; receivedAt: number }> {
+    const { headers, dispatcher } = await this.auth;
+    const ctx: CallContext = { verb: 'get', kind: 'version', plural: 'version', group: '', server: this.server };
+    const sentAt = Date.now();
+    let response;
+    try {
+      response = await fetch(this.url('/version'), { headers: { ...headers, accept: 'application/json' }, dispatcher, signal: AbortSignal.timeout(this.requestTimeoutMs) });
+      await response.arrayBuffer();
+    } catch (err) {
+      throw transportError(err, ctx, this.requestTimeoutMs);
+    }
+    const receivedAt = Date.now();
+    const date = response.headers.get('date');
+    return { serverDate: date ? new Date(date) : undefined, sentAt, receivedAt };
+  }
 }
 
 function call(verb: string, type: ResourceType, namespace: string | undefined, name: string | undefined, server: string): CallContext {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
-import { age, parseListFormat, renderList, renderObjects, type Column } from '../../cli/output.js';
+import { age, parseListFormat, renderList, renderObjects, table, type Column } from '../../cli/output.js';
 import { listingFlags, streamList } from '../../cli/listing.js';
 import { usageError } from '../../errors.js';
 import type { Link } from '../../kube/resources.js';
@@ -82,6 +82,12 @@ const LINK_COLUMNS: Column<Link>[] = [
 
 function endpoints(link: Link): string[] {
   return [...link.spec.endpoints].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')).map((e) => `${e.name}=${e.host}:${e.port}`);
+}
+
+/** The link status table, one row per link (also printed by link sites). */
+export function linkTable(links: Link[]): string {
+  const columns = LINK_COLUMNS.filter((c) => !c.wide);
+  return table(columns.map((c) => c.header), links.map((l) => columns.map((c) => c.cell(l))));
 }
 
 function details(link: Link): string {
