@@ -12,6 +12,7 @@ import { LinkDeleteCommand } from './link/delete.js';
 import { LinkGenerateCommand } from './link/generate.js';
 import { LinkSitesCommand } from './link/sites.js';
 import { LinkStatusCommand } from './link/status.js';
+import { LinkUpdateCommand } from './link/update.js';
 import { NetworkStatusCommand } from './network/status.js';
 import { DoctorCommand } from './doctor.js';
 import { TokenIssueCommand, TokenRedeemCommand } from './token/issue.js';
@@ -19,6 +20,6 @@ import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupComm
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
-  LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
+  LinkGenerateCommand, LinkStatusCommand, LinkUpdateCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
   NetworkStatusCommand, DoctorCommand,
   TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];
