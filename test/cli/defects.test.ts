@@ -149,11 +149,10 @@ const rows: [number, string, () => Promise<void>][] = [
       ['site', 'create', ...Array(20_000).fill('y')],
     ];
     for (const args of shapes) {
-      const started = Date.now();
+      // The early refusal names the count: before the fix the parser ran first (over 30 s for the
+      // first shape) and its message did not. Speed itself is measured in bench/, not here.
       const line = usageFails(await plugin(args), `${args.length} arguments`);
       assert.match(line, 'too many arguments');
-      // Before the fix the first shape took more than 30 s; a linear refusal takes milliseconds.
-      assert.ok(Date.now() - started < 5000, `refused in ${Date.now() - started} ms`);
     }
   }],
   [15, '--help names each flag\'s value, shows defaults, lists --no-wait; completion offers --no-wait', async () => {
