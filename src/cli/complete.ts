@@ -12,9 +12,12 @@ const FILE_FLAGS = new Set(['--kubeconfig', '--output-file']);
 const VALUES: Record<string, readonly string[]> = {
   '-o': ['json', 'yaml'],
   '--output': ['json', 'yaml'],
+  '--dry-run': ['none', 'client', 'server'],
   '--link-access-type': LINK_ACCESS_TYPES,
   '--generate-credential': ['true', 'false'],
 };
+
+const LIST_FORMATS = ['json', 'yaml', 'wide', 'name', 'jsonpath=', 'custom-columns='];
 
 export async function complete(args: string[], env: Record<string, string | undefined>): Promise<Completion> {
   const words = args.slice(0, -1);
@@ -66,13 +69,14 @@ const CONTEXT_FLAGS = new Set(['--context', '--contexts', '--from', '--to']);
 function outputValues(flag: string, words: string[]): readonly string[] | undefined {
   if (flag !== '-o' && flag !== '--output') return undefined;
   if (words[0] === 'network') return ['dot', 'json', 'mermaid', 'table', 'yaml'];
+  if (['site status', 'link status'].includes(words.filter((w) => !w.startsWith('-')).slice(0, 2).join(' '))) return LIST_FORMATS;
   return undefined;
 }
 
 /** Commands whose argument names an existing site or link. */
 function needsName(path: string[]): boolean {
   const key = path.join(' ');
-  return ['site update', 'site status', 'site delete', 'link status', 'link check', 'link delete', 'doctor'].includes(key);
+  return ['site update', 'site status', 'site delete', 'link status', 'link update', 'link check', 'link delete', 'doctor'].includes(key);
 }
 
 function flagValue(words: string[], ...flags: string[]): string | undefined {

@@ -30,7 +30,7 @@ export function overview(commands: readonly Described[], name: string, version: 
     '',
     ...sections.flatMap((section) => [section, '']),
     `Connection flags on every command that reaches a cluster: --kubeconfig, --context, -n/--namespace, --timeout.`,
-    `Run "${name} <command> --help" for a command's flags and examples.`,
+    `Run "${name} help <command>" (or "${name} <command> --help") for a command's flags and examples.`,
     '',
   ].join('\n');
 }

@@ -26,7 +26,7 @@ export class DoctorCommand extends ClusterCommand {
 
   name = Option.String({ name: 'site', required: false });
   output = Option.String('-o,--output', { description: 'Output format: yaml or json (default: a checklist)' });
-  protected override defaultTimeout = '10s';
+  static override defaultTimeout = '10s';
 
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name);

@@ -12,6 +12,7 @@ import { LinkDeleteCommand } from './link/delete.js';
 import { LinkGenerateCommand } from './link/generate.js';
 import { LinkSitesCommand } from './link/sites.js';
 import { LinkStatusCommand } from './link/status.js';
+import { LinkUpdateCommand } from './link/update.js';
 import { TokenIssueCommand } from './token/issue.js';
 import { TokenRedeemCommand } from './token/redeem.js';
 import { TokenInspectCommand } from './token/inspect.js';
@@ -22,6 +23,6 @@ import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupComm
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
-  LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
+  LinkGenerateCommand, LinkStatusCommand, LinkUpdateCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
   NetworkStatusCommand, DoctorCommand,
   TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand, CompleteCommand];

@@ -180,6 +180,13 @@ export const ACCESS_GRANTS = skupper<AccessGrant>('AccessGrant', 'accessgrants')
 export const ACCESS_TOKENS = skupper<AccessToken>('AccessToken', 'accesstokens');
 export const ROUTER_ACCESSES = skupper<RouterAccess>('RouterAccess', 'routeraccesses');
 export const CERTIFICATES = skupper<Certificate>('Certificate', 'certificates');
+/** Kinds the plugin only lists and deletes (site delete --all); their specs are not read. */
+export type OtherSkupperResource = Resource<string, Record<string, unknown>, SkupperStatus>;
+export const CONNECTORS = skupper<OtherSkupperResource>('Connector', 'connectors');
+export const LISTENERS = skupper<OtherSkupperResource>('Listener', 'listeners');
+export const SECURED_ACCESSES = skupper<OtherSkupperResource>('SecuredAccess', 'securedaccesses');
+export const ATTACHED_CONNECTORS = skupper<OtherSkupperResource>('AttachedConnector', 'attachedconnectors');
+export const ATTACHED_CONNECTOR_BINDINGS = skupper<OtherSkupperResource>('AttachedConnectorBinding', 'attachedconnectorbindings');
 export const SECRETS: ResourceType<Secret> = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets' };
 
 export function apiVersionOf(type: ResourceType): string {

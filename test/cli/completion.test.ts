@@ -26,7 +26,8 @@ test('completes groups, verbs and flags of the matched command', async () => {
 });
 
 test('completes fixed flag values, and leaves file flags to the shell', async () => {
-  assert.equal((await candidates('link', 'status', '-o', '')).words, ['json', 'yaml']);
+  assert.equal((await candidates('link', 'status', '-o', '')).words, ['custom-columns=', 'json', 'jsonpath=', 'name', 'wide', 'yaml']);
+  assert.equal((await candidates('link', 'generate', '-o', '')).words, ['json', 'yaml']);
   assert.ok((await candidates('site', 'create', 'x', '--link-access-type', 'ing')).words.includes('ingress-nginx'));
   assert.equal((await candidates('site', 'update', '--wait', '')).words, ['configured', 'none', 'ready']);
   const file = await candidates('link', 'generate', '--output-file', '');

@@ -50,7 +50,8 @@ test('links east to west in one step: a Ready link, its status printed, and no f
   const cache = mkdtempSync(join(tmpdir(), 'ks-linksites-cache-'));
   const res = await exe(['link', 'sites', '--kubeconfig', kubeconfig, '--from', `e/${east}`, '--to', 'w', '--cost', '3', '--timeout', '30s'], dir, cache);
   assert.is(res.code, 0, res.stderr);
-  assert.is(res.stdout, `Site "east" (e/${east}) links to site "west" (w/${west}) with Link "link-west-skupper-router" and Secret "link-west":\nNAME                       STATUS   COST   MESSAGE\nlink-west-skupper-router   Ready    3      OK\n`);
+  assert.ok(res.stdout.startsWith(`Site "east" (e/${east}) links to site "west" (w/${west}) with Link "link-west-skupper-router" and Secret "link-west":\n`), res.stdout);
+  assert.match(res.stdout, /:\nNAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nlink-west-skupper-router\s+Ready\s+west\s+3\s+OK\s+\d+s\n$/);
   assert.is(res.stderr, '');
   assert.equal(readdirSync(dir), [], 'no file written in the working, home or temporary folder');
   const client = await adminClient(east);
@@ -71,7 +72,7 @@ test('links east to west in one step: a Ready link, its status printed, and no f
   // --name makes a second, separately named link.
   const named = await plugin(['link', 'sites', '--kubeconfig', kubeconfig, '--from', `e/${east}`, '--to', 'w', '--name', 'backup', '--wait', 'none']);
   assert.is(named.code, 0, named.stderr);
-  assert.match(named.stdout, /with Link "backup" and Secret "backup":\nNAME\s+STATUS\s+COST\s+MESSAGE\nbackup\s+/);
+  assert.match(named.stdout, /with Link "backup" and Secret "backup":\nNAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nbackup\s+/);
 });
 
 test('refuses a target without link access, names the command that enables it, and makes nothing', async () => {

@@ -69,10 +69,10 @@ test('issue on west, redeem on east: the Secret and Link exist, and the link bec
 
   // As on the page: Pending first, then Ready.
   const pending = await run(east, 'link', 'status');
-  assert.match(pending.stdout, new RegExp(`^NAME\\s+STATUS\\s+COST\\s+MESSAGE\\n${token.metadata.name}\\s+Pending\\s+1(\\s+Not Operational)?\\n$`));
+  assert.match(pending.stdout, new RegExp(`^NAME\\s+STATUS\\s+REMOTE SITE\\s+COST\\s+MESSAGE\\s+AGE\\n${token.metadata.name}\\s+Pending\\s`));
   const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '30s');
   assert.is(ready.code, 0, ready.stderr);
-  assert.match(ready.stdout, new RegExp(`${token.metadata.name}\\s+Ready\\s+1\\s+OK`));
+  assert.match(ready.stdout, new RegExp(`${token.metadata.name}\\s+Ready\\s+west\\s+1\\s+OK`));
   const check = await run(east, 'link', 'check', '-o', 'json');
   for (const r of JSON.parse(check.stdout).items) assert.ok(r.tcp.ok && r.serverTrusted.ok && r.clientAccepted.ok, JSON.stringify(r));
 

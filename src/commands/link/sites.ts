@@ -26,7 +26,7 @@ export class LinkSitesCommand extends ClusterCommand {
   name = Option.String('--name', { description: 'Name of the Link and its Secret (default link-<site>-<group>, Secret link-<site>)' });
   cost = Option.String('--cost', '1', { description: 'The cost of sending traffic over the link (a positive integer)' });
   wait = Option.String('--wait', 'ready', { description: 'ready: wait until the links are Ready (default); none: return once they exist' });
-  protected override defaultTimeout = '60s';
+  static override defaultTimeout = '60s';
 
   async run(): Promise<number> {
     if (!this.from || !this.to) throw usageError('link sites needs both --from and --to, each CONTEXT or CONTEXT/NAMESPACE: see "kubectl skupper link sites --help"');

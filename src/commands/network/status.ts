@@ -29,7 +29,7 @@ export class NetworkStatusCommand extends ClusterCommand {
   contexts = Option.String('--contexts', { description: 'Comma-separated CONTEXT[/NAMESPACE] list to read (default: the current context)' });
   allContexts = Option.Boolean('--all-contexts', false, { description: 'Read every context of the kubeconfig' });
   output = Option.String('-o,--output', { description: 'Output format: table (default), yaml, json, dot or mermaid' });
-  protected override defaultTimeout = '10s';
+  static override defaultTimeout = '10s';
 
   async run(): Promise<number> {
     const format = this.output ?? 'table';

@@ -24,7 +24,7 @@ export class TokenIssueCommand extends ClusterCommand {
   expirationWindow = Option.String('--expiration-window', '15m', { description: 'How long the token can be redeemed, at least 1m (default 15m)' });
   redemptionsAllowed = Option.String('--redemptions-allowed', '1', { description: 'How many links the token can make (default 1)' });
   cost = Option.String('--cost', '1', { description: 'The cost of the link the token makes, a positive integer (default 1)' });
-  protected override defaultTimeout = '60s';
+  static override defaultTimeout = '60s';
 
   async run(): Promise<number> {
     const windowMs = parseDuration(this.expirationWindow, '--expiration-window');
