@@ -16,7 +16,7 @@ import { issuerClaim, peekClaims } from '../token/claims.js';
 import { signClaims } from '../token/jwt.js';
 import { publicKeys, signingKeyFor, SIGNING_KEYS_SECRET, type PublicKey } from '../token/signing-keys.js';
 import { ensureIdentity, type ServerIdentity } from './identity.js';
-import { inform } from './informer.js';
+import { follow } from '../kube/wait.js';
 import { holdLease, releaseLease, LEASE_SECONDS } from './lease.js';
 import { allowedRedemptions, grantStatus, isFilled, ownership } from './grant-status.js';
 import { checkCode, countUses, httpAnswer, type Refusal } from './redemption.js';
@@ -59,7 +59,7 @@ export class GrantServer {
   private readonly abort = new AbortController();
   private readonly sockets = new Set<Socket>();
   private leaseTimer?: NodeJS.Timeout;
-  private informer?: Promise<void>;
+  private following?: Promise<void>;
 
   constructor(private readonly opts: GrantServerOptions) {}
 
@@ -92,16 +92,29 @@ export class GrantServer {
     await this.renewLeases();
     this.leaseTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`)), (LEASE_SECONDS * 1000) / 3);
     const namespace = this.opts.namespaces === 'all' ? '' : this.opts.namespaces.length === 1 ? this.opts.namespaces[0]! : '';
-    this.informer = inform(this.client, ACCESS_GRANTS, namespace, {
-      synced: (items) => {
-        this.grants.clear();
-        for (const g of items) this.remember(g);
-      },
-      changed: (g) => this.remember(g),
-      deleted: (g) => this.grants.delete(g.metadata.uid!),
-      error: (err) => this.opts.log(`watching AccessGrants: ${(err as Error).message}`),
-    }, this.abort.signal);
+    this.following = this.followGrants(namespace);
     return this.baseUrl;
+  }
+
+  /** Keeps the view of the AccessGrants current until stopped, starting over after a failure. */
+  private async followGrants(namespace: string): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      try {
+        await follow(this.client, { type: ACCESS_GRANTS, namespace }, signal, (_, changes) => {
+          if (changes[0]?.type === 'LISTED') this.grants.clear();
+          for (const { type, object } of changes) {
+            if (type === 'DELETED') this.grants.delete(object.metadata.uid!);
+            else this.remember(object);
+          }
+          return false;
+        });
+      } catch (err) {
+        if (signal.aborted) return;
+        this.opts.log(`watching AccessGrants: ${(err as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -116,7 +129,7 @@ export class GrantServer {
         for (const socket of this.sockets) socket.destroy();
       }, 2000).unref();
     });
-    await this.informer;
+    await this.following;
     await Promise.all([...this.served].map((ns) => releaseLease(this.client, ns, this.identity).catch(() => undefined)));
     this.served.clear();
   }
