@@ -3,7 +3,7 @@
 // Lease, a clean stop; and the redeemer's refusal of anything but a Secret and its Links.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { createServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -221,6 +221,29 @@ test('one grant server per namespace (the Lease), and a clean stop that gives th
   assert.is(gone.code, 1);
   assert.match(gone.stderr, /^error: cannot reach the grant server at 127\.0\.0\.1:\d+: connection refused/);
   assert.is(await second.stop('SIGINT'), 0);
+});
+
+test('protocol edges: GET is 405, an unknown grant 404, an oversized body 400, TLS 1.2 refused', async () => {
+  const { west } = await twoSites();
+  await grantServer(west);
+  const { token } = await issue(west);
+  const url = new URL(token.spec.url);
+  const call = (method: string, path: string, body: string, tls: { maxVersion?: 'TLSv1.2' } = {}) =>
+    new Promise<{ status: number; body: string } | Error>((resolve) => {
+      const req = httpsRequest({ host: url.hostname, port: url.port, path, method, ca: token.spec.ca, agent: false, ...tls }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', (err) => resolve(err));
+      req.end(body);
+    });
+  assert.equal(await call('GET', url.pathname, ''), { status: 405, body: 'Only POST is supported\n' });
+  assert.equal(await call('POST', `/${randomUUID()}`, token.spec.code), { status: 404, body: 'No such claim\n' });
+  assert.equal(await call('POST', url.pathname, 'x'.repeat(64 * 1024)), { status: 400, body: 'Request body not valid\n' });
+  const old = await call('POST', url.pathname, token.spec.code, { maxVersion: 'TLSv1.2' });
+  assert.instance(old, Error);
+  assert.is((await (await adminClient(west)).get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions, 0);
 });
 
 test('-A serves every namespace with a site, with one URL and one TLS identity', async () => {
