@@ -65,7 +65,7 @@ export async function waitForLinks(client: KubeClient, names: string[] | undefin
         .sort()
         .map((n) => seen.get(n) ?? n)
         .filter((l) => typeof l === 'string' || !isLinkReady(l))
-        .map((l) => (typeof l === 'string' ? `${l} (does not exist)` : `${l.metadata.name} (${l.status?.status ?? 'Pending'}: ${l.status?.message || 'no status yet: is the Skupper controller running?'})`));
+        .map((l) => (typeof l === 'string' ? `${l} (does not exist)` : `${l.metadata.name} (${l.status?.status ?? 'Pending'}: ${l.status?.message || 'no status yet: Skupper 2.2 configures a new link within 30 s of its creation; if it stays so, is the Skupper controller running?'})`));
       return `links not ready after ${formatDuration(timeoutMs)}: ${waiting.join(', ')}`;
     },
   });
