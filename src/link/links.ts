@@ -5,7 +5,7 @@ import type { KubeClient } from '../kube/client.js';
 import { LINKS, SECRETS, type Link, type Secret } from '../kube/resources.js';
 import { waitFor } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
-import { conditionsTrue } from '../status/readiness.js';
+import { isReady } from '../status/readiness.js';
 import { resolveSite } from '../site/sites.js';
 import { MANAGED_BY, linkCredentials, readIssuer } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
@@ -43,7 +43,7 @@ export async function listLinks(client: KubeClient, name?: string): Promise<Link
 }
 
 export function isLinkReady(link: Link): boolean {
-  return link.status?.status === 'Ready' && conditionsTrue(link, ['Configured', 'Operational']);
+  return link.status?.status === 'Ready' && isReady(link, ['Configured', 'Operational']);
 }
 
 /** Waits (by watch) until every named link, or every link in the namespace, is Ready. */

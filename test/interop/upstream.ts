@@ -36,12 +36,28 @@ export function controlConfigMap(controller: string) {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'skupper' }, data: { controller: `${CONTROLLER_NAMESPACE}/${controller}` } };
 }
 
+/**
+ * Hands the namespace to a controller and waits until that controller knows: a Site made before
+ * it has read the ConfigMap is ignored until the 30 s resync. The proof is a probe Certificate
+ * that only the controller in charge turns into a Secret; both are removed again.
+ */
 export async function markNamespace(cluster: Pick<TestCluster, 'server' | 'admin' | 'ca'>, namespace: string, controller: string): Promise<void> {
   const res = await adminRequest(cluster, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, controlConfigMap(controller));
   if (res.status === 409) {
     const put = await adminRequest(cluster, 'PUT', `/api/v1/namespaces/${namespace}/configmaps/skupper`, controlConfigMap(controller));
     if (put.status !== 200) throw new Error(`marking namespace ${namespace} failed: ${put.status} ${put.body}`);
   } else if (res.status !== 201) throw new Error(`marking namespace ${namespace} failed: ${res.status} ${res.body}`);
+  const probe = 'kubectl-skupper-control-probe';
+  const certs = `/apis/skupper.io/v2alpha1/namespaces/${namespace}/certificates`;
+  const created = await adminRequest(cluster, 'POST', certs, { apiVersion: 'skupper.io/v2alpha1', kind: 'Certificate', metadata: { name: probe }, spec: { ca: '', subject: probe, signing: true } });
+  if (created.status !== 201) throw new Error(`probing the controller in ${namespace} failed: ${created.status} ${created.body}`);
+  const deadline = Date.now() + 40_000;
+  while ((await adminRequest(cluster, 'GET', `/api/v1/namespaces/${namespace}/secrets/${probe}`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error(`controller ${controller} did not take namespace ${namespace} within 40 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await adminRequest(cluster, 'DELETE', `${certs}/${probe}`);
+  await adminRequest(cluster, 'DELETE', `/api/v1/namespaces/${namespace}/secrets/${probe}`);
 }
 
 /** Starts both controllers; they stop with the cluster. */

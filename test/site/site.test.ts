@@ -39,7 +39,7 @@ test('a wait that times out exits 1 with the site\'s own status message', async 
   const res = await run(ns, 'site', 'create', 'stuck', '--timeout', '2s');
   assert.is(res.code, 1);
   assert.is(res.stdout, '');
-  assert.match(res.stderr, /Site "stuck" is not ready after 2s: Not Running/);
+  assert.match(res.stderr, /Site "stuck" is not ready after 2s: Not Running/, res.stderr);
 });
 
 test('without a controller the timeout says there is no status', async () => {
@@ -96,7 +96,7 @@ test('site update waits for the new generation, not a stale Ready', async () => 
   const created = await client.create(SITES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Site', metadata: { name: 'west' }, spec: {} } as Site);
   // A Ready status observed at generation 1, as a controller left it before our update.
   const ok = (type: string) => ({ type, status: 'True', reason: 'Ready', message: 'OK', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 1 });
-  await client.patch(SITES, 'west', { status: { status: 'Ready', message: 'OK', conditions: [ok('Configured'), ok('Running')] } }, ns, 'status');
+  await client.patch(SITES, 'west', { status: { status: 'Ready', message: 'OK', conditions: [ok('Configured'), ok('Running'), ok('Ready')] } }, ns, 'status');
   assert.is(created.metadata.generation, 1);
   const res = await run(ns, 'site', 'update', '--enable-ha', '--timeout', '2s');
   assert.is(res.code, 1, 'a Ready from generation 1 must not satisfy a wait for generation 2');

@@ -6,8 +6,8 @@
 //  - Site: Certificates skupper-site-ca, skupper-local-ca and skupper-local-server; a Deployment
 //    per router group; with link access, RouterAccess skupper-router, a LoadBalancer Service per
 //    group and Certificate skupper-site-server for the Service names and load-balancer addresses;
-//    ConfigMap skupper-router (skrouterd.json) with an sslProfile and a connector per configured
-//    Link; status with Configured / Running (from a Ready router Pod) / Resolved (endpoints appear
+//    ConfigMap skupper-router (skrouterd.json) with a connector per configured Link and an
+//    sslProfile per Secret they use; status with Configured / Running (from a Ready router Pod) / Resolved (endpoints appear
 //    only once a Service has a load-balancer address) / Ready, defaultIssuer, controller, network.
 //  - Links: configured into the router config, then Operational from the router's network status.
 //    Like 2.2.1, a NEW Link is configured only when the Link object changes (its status written
@@ -29,7 +29,7 @@ import {
 } from '../../src/kube/resources.js';
 import { apply, b64, b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, ROUTER_CONFIG, SERVICES, type Service } from './kinds.js';
 import { siteRecords, type NetworkStatus, type SiteRecord } from './network-status.js';
-import { error, pending, ready, setCondition, setReady, update } from './status.js';
+import { error, pending, ready, setCondition, setReady, update, type ConditionState } from './status.js';
 
 export interface ControllerStandInOptions {
   client: KubeClient;
@@ -59,6 +59,9 @@ export class ControllerStandIn extends PollingLoop {
   private readonly configured = new Set<string>();
   /** AccessTokens tried (uid -> resourceVersion), so a failed one is retried on change or resync. */
   private readonly triedTokens = new Map<string, string>();
+  /** The router Pods (name@resourceVersion) at the last pass; '' when there were none. */
+  private podsSeen = '';
+  private podsPending = '';
 
   constructor(opts: ControllerStandInOptions) {
     super(`controller stand-in ${opts.namespace}`, opts.intervalMs ?? 200, opts.log);
@@ -170,7 +173,7 @@ export class ControllerStandIn extends PollingLoop {
       });
     }
 
-    const running = await this.routerRunning();
+    const running = await this.routerPodEvent();
     await this.writeSiteStatus(site, (status, g) => {
       let changed = false;
       const set = <K extends keyof SiteStatus>(key: K, value: SiteStatus[K]) => {
@@ -187,13 +190,15 @@ export class ControllerStandIn extends PollingLoop {
         set('endpoints', endpoints.length ? endpoints : undefined);
         if (update(status, 'Resolved', endpoints.length ? ready() : pending('Pending'), required, g)) changed = true;
       } else set('endpoints', undefined);
-      if (running && update(status, 'Running', ready(), required, g)) changed = true;
+      // Running changes only on router Pod events, so it keeps the generation it was set at.
+      if (running && update(status, 'Running', running, required, g)) changed = true;
       if (network.length) {
         set('network', network);
         set('sitesInNetwork', network.length);
       }
       return setReady(status, required, g) || changed;
     });
+    if (running) this.podsSeen = this.podsPending; // the event is handled once the status is written
   }
 
   private async ensureDeployment(group: string, site: Site): Promise<void> {
@@ -235,9 +240,19 @@ export class ControllerStandIn extends PollingLoop {
     return endpoints;
   }
 
-  private async routerRunning(): Promise<boolean> {
+  /** The Running state when the router Pods changed since the last pass (the controller's pod events), else undefined. */
+  private async routerPodEvent(): Promise<ConditionState | undefined> {
     const pods = (await this.client.list(PODS, this.ns, { labelSelector: `${ROUTER_COMPONENT}=router,skupper.io/type=site` })).items;
-    return pods.some((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const key = pods.map((p) => `${p.metadata.name}@${p.metadata.resourceVersion}`).sort().join(',');
+    if (key === this.podsSeen) return undefined;
+    this.podsPending = key;
+    let state = pending('No router pod is ready');
+    for (const pod of pods) {
+      if (pod.status?.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return ready();
+      const failed = pod.status?.conditions?.find((c) => c.status === 'False') as { message?: string } | undefined;
+      state = pending(failed ? (failed.message ?? '') : `Pod ${pod.metadata.name} not ready`);
+    }
+    return state;
   }
 
   private async writeRouterConfig(site: Site, links: Link[]): Promise<void> {
@@ -245,12 +260,13 @@ export class ControllerStandIn extends PollingLoop {
     const profile = (name: string) => ['sslProfile', { name, certFile: `/etc/skupper-router-certs/${name}/tls.crt`, privateKeyFile: `/etc/skupper-router-certs/${name}/tls.key`, caCertFile: `/etc/skupper-router-certs/${name}/ca.crt` }];
     const config = [
       ['router', { id: `${site.metadata.name}-\${HOSTNAME}`, mode: edge ? 'edge' : 'interior', helloMaxAgeSeconds: '3', metadata: JSON.stringify({ id: site.metadata.uid, version: STAND_IN_CONTROLLER.version, platform: 'kubernetes' }) }],
-      profile('skupper-local-server'),
+      // One sslProfile per Secret (named after it), shared by the Links that use it; sorted by name.
+      ...[...new Set(['skupper-local-server', ...links.map((l) => `${l.spec.tlsCredentials}-profile`)])].sort().map(profile),
       ...links.flatMap((link) => {
         const role = edge ? 'edge' : 'inter-router';
         const endpoint = link.spec.endpoints.find((e) => e.name === role);
         if (!endpoint) return [];
-        return [profile(`${link.metadata.name}-profile`), ['connector', { name: link.metadata.name, role, host: endpoint.host, port: endpoint.port, cost: link.spec.cost || 1, sslProfile: `${link.metadata.name}-profile` }]];
+        return [['connector', { name: link.metadata.name, role, host: endpoint.host, port: endpoint.port, cost: link.spec.cost || 1, sslProfile: `${link.spec.tlsCredentials}-profile` }]];
       }),
       ['listener', { name: '@9090', role: 'normal', port: 9090, http: true, httpRootDir: 'disabled', healthz: true, metrics: true }],
       ['listener', { name: 'amqp', host: 'localhost', port: 5672 }],

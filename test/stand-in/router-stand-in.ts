@@ -24,7 +24,7 @@ import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-
 export interface RouterStandInOptions {
   client: KubeClient;
   namespace: string;
-  /** When false the router Pods never run: the Site stays Pending "Not Running" (for timeout tests). */
+  /** When false there are no router Pods: the Site stays Pending "Not Running" (for timeout tests). */
   running?: boolean;
   /** How long a new Link waits before it is dialled, as a router takes a moment to connect. */
   operationalDelayMs?: number;
@@ -151,14 +151,18 @@ export class RouterStandIn extends PollingLoop {
 
   private async playKubelet(): Promise<void> {
     const deployments = (await this.client.list(DEPLOYMENTS, this.ns, { labelSelector: `${ROUTER_COMPONENT}=router` })).items;
+    // Not running: no router Pod at all, as when none can be scheduled.
+    if (this.opts.running === false) return;
     for (const deployment of deployments) {
       const name = `${deployment.metadata.name}-stand-in`;
       let pod = await this.client.find(PODS, name, this.ns);
       if (!pod) {
         const template = deployment.spec.template;
-        pod = await this.client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: template.metadata.labels }, spec: { containers: template.spec.containers } } as Pod, this.ns);
+        // Only the labels matter to the controller; the containers never run here.
+        const containers = template.spec.containers.map((c) => ({ name: c.name, image: c.image }));
+        pod = await this.client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: template.metadata.labels }, spec: { containers } } as Pod, this.ns);
       }
-      if (this.opts.running === false || pod.status?.phase === 'Running') continue;
+      if (pod.status?.phase === 'Running') continue;
       await this.client.patch(PODS, name, { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, this.ns, 'status');
     }
   }
