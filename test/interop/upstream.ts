@@ -41,12 +41,13 @@ export function controlConfigMap(controller: string) {
  * it has read the ConfigMap is ignored until the 30 s resync. The proof is a probe Certificate
  * that only the controller in charge turns into a Secret; both are removed again.
  */
-export async function markNamespace(cluster: Pick<TestCluster, 'server' | 'admin' | 'ca'>, namespace: string, controller: string): Promise<void> {
+export async function markNamespace(cluster: Pick<TestCluster, 'server' | 'admin' | 'ca'>, namespace: string, controller: string, opts: { probe?: boolean } = {}): Promise<void> {
   const res = await adminRequest(cluster, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, controlConfigMap(controller));
   if (res.status === 409) {
     const put = await adminRequest(cluster, 'PUT', `/api/v1/namespaces/${namespace}/configmaps/skupper`, controlConfigMap(controller));
     if (put.status !== 200) throw new Error(`marking namespace ${namespace} failed: ${put.status} ${put.body}`);
   } else if (res.status !== 201) throw new Error(`marking namespace ${namespace} failed: ${res.status} ${res.body}`);
+  if (opts.probe === false) return;
   const probe = 'kubectl-skupper-control-probe';
   const certs = `/apis/skupper.io/v2alpha1/namespaces/${namespace}/certificates`;
   const created = await adminRequest(cluster, 'POST', certs, { apiVersion: 'skupper.io/v2alpha1', kind: 'Certificate', metadata: { name: probe }, spec: { ca: '', subject: probe, signing: true } });
@@ -67,7 +68,7 @@ export async function startUpstream(cluster: TestCluster, grantServerPort: numbe
   await createNamespace(cluster, CONTROLLER_NAMESPACE);
   // The grant server's TLS Secret: autoconfigure reads the controller's own Pod, so out of
   // cluster we ask the controller for it with Certificate resources instead.
-  await markNamespace(cluster, CONTROLLER_NAMESPACE, GRANTS_CONTROLLER);
+  await markNamespace(cluster, CONTROLLER_NAMESPACE, GRANTS_CONTROLLER, { probe: false }); // no controller runs yet
   const cert = (name: string, spec: Record<string, unknown>) =>
     adminRequest(cluster, 'POST', `/apis/skupper.io/v2alpha1/namespaces/${CONTROLLER_NAMESPACE}/certificates`, { apiVersion: 'skupper.io/v2alpha1', kind: 'Certificate', metadata: { name }, spec });
   for (const res of [
