@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../src/kube/client.js';
-import { ACCESS_GRANTS, CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SITES, type Link, type Secret, type Site } from '../../src/kube/resources.js';
+import { ACCESS_GRANTS, ACCESS_TOKENS, CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SITES, type Link, type Secret, type Site } from '../../src/kube/resources.js';
 import { ControllerStandIn } from '../stand-in/controller-stand-in.js';
 import { CONFIG_MAPS, SERVICES } from '../stand-in/kinds.js';
 import { RouterStandIn } from '../stand-in/router-stand-in.js';
@@ -117,6 +117,48 @@ test('the controller stand-in writes what the real controller writes for a site,
   const message = (side: typeof real) => eventually(async () => (await side.east.client.get(ACCESS_GRANTS, 'g')).status?.message, (m) => m !== undefined, 10_000);
   assert.is(await message(fake), await message(real));
   void c;
+});
+
+test('the controller stand-in redeems an AccessToken as the real controller does', async () => {
+  // A grant served by the upstream grant server, and a site (west) it hands links to.
+  const west = await freshNamespace('gwest');
+  await standIn(west, { upstreamGrants: true });
+  assert.is((await run(west, 'site', 'create', 'west', '--enable-link-access', '--timeout', '60s')).code, 0);
+  const westClient = await adminClient(west);
+  const grant = async (name: string) => {
+    await westClient.create(ACCESS_GRANTS, { apiVersion: 'skupper.io/v2alpha1', kind: 'AccessGrant', metadata: { name }, spec: { redemptionsAllowed: 1, expirationWindow: '10m' } }, west);
+    return eventually(() => westClient.get(ACCESS_GRANTS, name, west), (g) => Boolean(g.status?.url && g.status.code && g.status.ca));
+  };
+  const real = await realNamespace('greal');
+  const fake = await standInNamespace('gfake');
+  const redeemed: Record<string, unknown>[] = [];
+  for (const [i, side] of [real, fake].entries()) {
+    assert.is((await run(side.ns, 'site', 'create', 'east', '--timeout', '60s')).code, 0);
+    const g = await grant(`g${i}`);
+    const token = { apiVersion: 'skupper.io/v2alpha1', kind: 'AccessToken', metadata: { name: 'to-west' }, spec: { url: g.status!.url!, code: g.status!.code!, ca: g.status!.ca!, linkCost: 3 } } as const;
+    await side.client.create(ACCESS_TOKENS, token, side.ns);
+    const done = await eventually(() => side.client.get(ACCESS_TOKENS, 'to-west', side.ns), (t) => Boolean(t.status?.conditions?.some((c) => c.type === 'Redeemed')));
+    const site = await side.client.get(SITES, 'east', side.ns);
+    const links = (await side.client.list(LINKS, side.ns)).items;
+    const secret = await side.client.get(SECRETS, 'to-west', side.ns);
+    redeemed.push({
+      token: { status: done.status?.status, message: done.status?.message, redeemed: done.status?.redeemed, conditions: done.status?.conditions?.map((c) => `${c.type}=${c.status}/${c.reason}`) },
+      links: links.map((l) => ({ name: l.metadata.name, cost: l.spec.cost, tlsCredentials: l.spec.tlsCredentials, owner: l.metadata.ownerReferences?.map((o) => `${o.kind}/${o.name}/${o.uid === site.metadata.uid}`) })),
+      secret: { type: secret.type, keys: Object.keys(secret.data ?? {}).sort(), owner: secret.metadata.ownerReferences?.map((o) => `${o.kind}/${o.name}/${o.uid === site.metadata.uid}`) },
+    });
+    // And the link it made gets Ready through the router stand-in.
+    assert.is((await run(side.ns, 'link', 'status', '--wait', 'ready', '--timeout', '60s')).code, 0);
+  }
+  assert.equal(redeemed[1], redeemed[0]);
+  // A used-up grant: the same refusal from both.
+  const failures: string[] = [];
+  for (const side of [real, fake]) {
+    const used = await westClient.get(ACCESS_GRANTS, side === real ? 'g0' : 'g1', west);
+    await side.client.create(ACCESS_TOKENS, { apiVersion: 'skupper.io/v2alpha1', kind: 'AccessToken', metadata: { name: 'again' }, spec: { url: used.status!.url!, code: used.status!.code!, ca: used.status!.ca! } }, side.ns);
+    const t = await eventually(() => side.client.get(ACCESS_TOKENS, 'again', side.ns), (x) => Boolean(x.status?.conditions?.length));
+    failures.push(`${t.status?.status}: ${t.status?.message} redeemed=${t.status?.redeemed}`);
+  }
+  assert.is(failures[1], failures[0]);
 });
 
 test.after.each(async () => {

@@ -326,7 +326,8 @@ export class ControllerStandIn extends PollingLoop {
       const status = structuredClone(token.status ?? {});
       const state = failure ? error(failure) : ready();
       if (setCondition(status, 'Redeemed', state, token.metadata.generation ?? 1)) {
-        status.redeemed = !failure;
+        if (failure) delete status.redeemed; // false is omitted, as upstream's omitempty does
+        else status.redeemed = true;
         status.status = state.reason;
         status.message = state.message;
         const updated = await this.client.patch(ACCESS_TOKENS, token.metadata.name, { status }, this.ns, 'status');
