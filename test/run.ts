@@ -21,7 +21,7 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
 }) as typeof process.stdout.write;
 
 const parsed = await parse('test', /\.test\.ts$/, { cwd: process.cwd() });
-const suites = parsed.suites.filter((s) => (!only || only.test(s.file)) && (interop || !/^interop[\\/]/.test(s.file)));
+const suites = parsed.suites.filter((s) => (!only || only.test(s.file)) && (interop || !/^interop[\\/]/.test(s.name)));
 try {
   await run(suites, { bail: false });
 } finally {
