@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { ACCESS_GRANTS, ACCESS_TOKENS, LINKS, SECRETS, type AccessToken } from '../../src/kube/resources.js';
+import { ACCESS_GRANTS, ACCESS_TOKENS, LINKS, SECRETS, SITES, type AccessToken } from '../../src/kube/resources.js';
 import { verifySignedBy } from '../../src/certs/pem.js';
 import { createCA } from '../../src/certs/index.js';
 import { adminClient, cluster, freshNamespace, stopStandIns } from '../support/cluster.js';
@@ -90,7 +90,7 @@ test('token issue refuses without a site, on an edge site, without link access, 
   const { west, east } = await twoSites();
   res = await run(east, 'token', 'issue', join(dir, 'a.yaml'));
   assert.match(res.stderr, /link access is not enabled on site "east"/);
-  await (await adminClient(east)).patch(SITES_TYPE, 'east', { spec: { edge: true } });
+  await (await adminClient(east)).patch(SITES, 'east', { spec: { edge: true } });
   res = await run(east, 'token', 'issue', join(dir, 'a.yaml'));
   assert.match(res.stderr, /site "east" is an edge site: edge sites cannot accept incoming links/);
   writeFileSync(join(dir, 'taken.yaml'), 'keep me');
@@ -126,32 +126,46 @@ test('token issue times out with the grant\'s own status and what to do, and del
   assert.throws(() => statSync(join(dir, 'w.yaml')));
 });
 
-test('token redeem --via-controller creates the AccessToken and waits for the controller', async () => {
+test('token redeem --via-controller: the site\'s controller redeems the AccessToken through our grant server', async () => {
   const { west, east } = await twoSites();
+  const server = await grantServer(west);
+  const file = join(workDir(), 'w.yaml');
+  assert.is((await run(west, 'token', 'issue', file, '--cost', '4')).code, 0);
+  const token = parse(readFileSync(file, 'utf8')) as AccessToken;
+  const res = await run(east, 'token', 'redeem', file, '--via-controller', '--wait', 'ready');
+  assert.is(res.code, 0, res.stderr);
+  assert.is(res.stdout, `Token "${token.metadata.name}" redeemed: Link "${token.metadata.name}" created in namespace "${east}". Check it with "kubectl skupper link status".\nLink "${token.metadata.name}" is Ready.\n`);
+  const eastClient = await adminClient(east);
+  const stored = await eastClient.get(ACCESS_TOKENS, token.metadata.name);
+  assert.equal(stored.spec, token.spec);
+  assert.is(stored.status?.redeemed, true);
+  assert.is((await eastClient.get(LINKS, token.metadata.name)).spec.cost, 4);
+  assert.match(await server.logMatching(/outcome=redeemed/), new RegExp(`grant=${west}/${token.metadata.name} outcome=redeemed`));
+});
+
+test('token redeem --via-controller times out with what to do when no controller redeems, and removes the AccessToken', async () => {
+  const { west } = await twoSites();
   await grantServer(west);
   const file = join(workDir(), 'w.yaml');
   assert.is((await run(west, 'token', 'issue', file)).code, 0);
   const token = parse(readFileSync(file, 'utf8')) as AccessToken;
-  const eastClient = await adminClient(east);
-  const redeeming = run(east, 'token', 'redeem', file, '--via-controller', '--timeout', '3s');
+  // A site that no controller looks after.
+  const lonely = await freshNamespace('lonely');
+  const client = await adminClient(lonely);
+  await client.create(SITES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Site', metadata: { name: 'lonely' }, spec: {} });
+  const redeeming = run(lonely, 'token', 'redeem', file, '--via-controller', '--timeout', '3s');
   let seen: AccessToken | undefined;
   for (let i = 0; i < 60 && !seen; i++) {
-    seen = await eastClient.find(ACCESS_TOKENS, token.metadata.name);
+    seen = await client.find(ACCESS_TOKENS, token.metadata.name);
     if (!seen) await new Promise((r) => setTimeout(r, 50));
   }
   assert.ok(seen, 'the AccessToken was created');
   assert.equal(seen!.spec, token.spec);
   const res = await redeeming;
-  if (res.code === 0) {
-    // A controller that redeems AccessTokens made the link.
-    assert.ok(await eastClient.find(LINKS, token.metadata.name));
-  } else {
-    assert.match(res.stderr, /the site's controller did not redeem AccessToken "west-[0-9a-f-]+" within 3s .*the AccessToken was deleted/);
-    assert.is(await eastClient.find(ACCESS_TOKENS, token.metadata.name), undefined);
-  }
+  assert.is(res.code, 1);
+  assert.match(res.stderr, /^error: the site's controller did not redeem AccessToken "west-[0-9a-f-]+" within 3s \(it has no status: is the Skupper controller running in this namespace\?\); the AccessToken was deleted: try again, or redeem without --via-controller\n$/);
+  assert.is(await client.find(ACCESS_TOKENS, token.metadata.name), undefined);
 });
-
-const SITES_TYPE = { group: 'skupper.io', version: 'v2alpha1', kind: 'Site', plural: 'sites' };
 
 test.after.each(async () => {
   await stopGrantServers();
