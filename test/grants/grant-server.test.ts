@@ -81,7 +81,7 @@ test('an expired token is refused before any network call and, sent anyway, by t
   const answer = await postCode(token, { name: 'x', subject: 'y' }, 5000);
   assert.equal(answer, { status: 404, body: 'No such claim\n' });
   assert.match(await server.logMatching(/outcome=expired/), new RegExp(`grant=${west}/${name} outcome=expired`));
-  assert.is((await client.get(ACCESS_GRANTS, name)).status?.redemptions, 0);
+  assert.is((await client.get(ACCESS_GRANTS, name)).status?.redemptions ?? 0, 0);
 });
 
 test('a token whose header, payload or signature was changed is refused, as is a forged code stored in a grant', async () => {
@@ -105,7 +105,7 @@ test('a token whose header, payload or signature was changed is refused, as is a
     assert.match(res.stderr, /refused token "west-[0-9a-f-]+" \(Redemption of access token refused\): the file was changed or belongs to another grant/);
   }
   const client = await adminClient(west);
-  assert.is((await client.get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions, 0);
+  assert.is((await client.get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions ?? 0, 0);
   assert.is((await (await adminClient(east)).list(LINKS)).items.length, 0);
   assert.is((await run(east, 'token', 'redeem', file)).code, 0, 'the genuine token still works');
 
@@ -133,8 +133,8 @@ test('a token for grant A posted to grant B\'s URL is refused, and B is untouche
   assert.is(res.code, 1);
   assert.match(res.stderr, /Redemption of access token refused/);
   const client = await adminClient(west);
-  assert.is((await client.get(ACCESS_GRANTS, b.token.metadata.name)).status?.redemptions, 0);
-  assert.is((await client.get(ACCESS_GRANTS, a.token.metadata.name)).status?.redemptions, 0);
+  assert.is((await client.get(ACCESS_GRANTS, b.token.metadata.name)).status?.redemptions ?? 0, 0);
+  assert.is((await client.get(ACCESS_GRANTS, a.token.metadata.name)).status?.redemptions ?? 0, 0);
   // A caller without a valid code learns nothing about B's state, even once B is used up.
   assert.is((await run(east, 'token', 'redeem', b.file)).code, 0);
   const answer = await postCode({ ...b.token, spec: { ...b.token.spec, code: 'not-the-code' } }, { name: 'x', subject: 'y' }, 5000);
@@ -145,7 +145,7 @@ test('grants made upstream style redeem: a random code, and no code at all (the 
   const { west, east } = await twoSites();
   await grantServer(west);
   const opaque = await grantToken(west, { code: randomUUID().replaceAll('-', '') });
-  assert.is(opaque.grant.status?.redemptions, 0);
+  assert.is(opaque.grant.status?.redemptions ?? 0, 0);
   assert.ok(Date.parse(opaque.grant.status!.expirationTime!) > Date.now() + 9 * 60_000, 'upstream\'s 10 minute default');
   assert.equal(opaque.grant.status?.conditions?.map((c) => `${c.type}=${c.status}`), ['Processed=True', 'Resolved=True', 'Ready=True']);
   const file = writeToken(opaque.token);
@@ -243,7 +243,7 @@ test('protocol edges: GET is 405, an unknown grant 404, an oversized body 400, T
   assert.equal(await call('POST', url.pathname, 'x'.repeat(64 * 1024)), { status: 400, body: 'Request body not valid\n' });
   const old = await call('POST', url.pathname, token.spec.code, { maxVersion: 'TLSv1.2' });
   assert.instance(old, Error);
-  assert.is((await (await adminClient(west)).get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions, 0);
+  assert.is((await (await adminClient(west)).get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions ?? 0, 0);
 });
 
 test('-A serves every namespace with a site, with one URL and one TLS identity', async () => {
