@@ -1,7 +1,7 @@
 // Node single executable applications (SEA), built offline: Node base binaries come from the npm
 // registry (the node-<platform> packages, fetched with `npm pack` into .cache/node-bases/), the
 // preparation blob is made with `node --experimental-sea-config` by a Node of exactly the same
-// version running here, and postject injects it. Used by scripts/package.mjs and bench/startup.mjs.
+// version running here, and postject injects it. Used by scripts/package.mjs and bench/run.ts.
 //
 // Why not @yao-pkg/pkg (tried with v6.23.0): its standard mode needs a Node patched by pkg-fetch,
 // which it downloads from GitHub; PKG_NODE_PATH pointing at a stock Node fails ("Placeholder for

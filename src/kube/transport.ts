@@ -37,7 +37,7 @@ export interface SendOptions {
   body?: string;
   /** Ends the request early (a watch the caller is done with). */
   signal?: AbortSignal;
-  /** Watches are long by design: bounded by the deadline only, not by --request-timeout. */
+  /** A watch: long by design, bounded by `signal` alone (KubeClient.watch requires one). */
   stream?: boolean;
 }
 
@@ -51,8 +51,6 @@ export class RequestTimeout extends Error {
     this.name = 'RequestTimeout';
   }
 }
-
-const STREAM_GRACE_MS = 500;
 
 export type Logger = (line: string) => void;
 
@@ -163,9 +161,10 @@ export class Transport {
   /** The tighter of what is left of the command's deadline and --request-timeout. */
   private bound(stream = false): { ms: number; label: string } | undefined {
     const { deadline, deadlineLabel, requestTimeoutMs } = this.limits;
-    // A watch also ends on its caller's signal, which carries the same --timeout and ends with a
-    // better message (the object's status); the grace lets that signal come first.
-    const left = deadline !== undefined ? deadline - Date.now() + (stream ? STREAM_GRACE_MS : 0) : undefined;
+    // A watch is bounded by its caller's signal (the wait's own --timeout, which ends with a better
+    // message: the object's status), not here.
+    if (stream) return undefined;
+    const left = deadline !== undefined ? deadline - Date.now() : undefined;
     const perRequest = !stream && requestTimeoutMs ? requestTimeoutMs : undefined;
     if (perRequest !== undefined && (left === undefined || perRequest <= left)) return { ms: perRequest, label: `${formatDuration(perRequest)} (--request-timeout)` };
     if (left !== undefined) return { ms: left, label: deadlineLabel ?? 'the command\'s deadline' };
