@@ -4,11 +4,15 @@
 // snapshot. Every request is bounded by the command's deadline (--timeout) and by
 // --request-timeout, from obtaining credentials (exec plugins) through connect, TLS and the last
 // byte of the body; the error says which limit ran out.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { formatDuration } from '../duration.js';
 import { SkupperError } from '../errors.js';
 import { redactHeaders, type AuthSource, type Headers, type TlsMaterial } from './transport-auth.js';
+
+// Not `import ... from 'node:http'`: an ES module import reads every export of node:http, and its
+// lazy WebSocket getters load Node's internal undici (measured: ~27 ms and memory on each start).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 export interface Limits {
   /** Epoch milliseconds by which the whole command must end (from --timeout); none when undefined. */
@@ -96,7 +100,7 @@ export class Transport {
       const secure = url.protocol === 'https:';
       const agent = credentials.agent ?? this.agent(secure, credentials.tls);
       const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = (secure ? httpsRequest : httpRequest)(url, { method: opts.method, headers, agent }, resolve);
+        const req = (secure ? https.request : http.request)(url, { method: opts.method, headers, agent }, resolve);
         const fail = () => req.destroy(signal.reason as Error);
         signal.addEventListener('abort', fail, { once: true });
         req.on('socket', (socket) => {
@@ -175,7 +179,7 @@ export class Transport {
     const key = JSON.stringify([secure, tls.ca, tls.cert, tls.key, tls.rejectUnauthorized, tls.servername]);
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = secure ? new HttpsAgent({ keepAlive: true, ...tls }) : new HttpAgent({ keepAlive: true });
+      agent = secure ? new https.Agent({ keepAlive: true, ...tls }) : new http.Agent({ keepAlive: true });
       this.agents.set(key, agent);
     }
     return agent;
