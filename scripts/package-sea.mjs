@@ -42,6 +42,9 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 export const cacheDir = join(root, '.cache');
 
+/** The SEA asset that holds the client-node credential path (scripts/package.mjs). */
+export const CLIENT_NODE_ASSET = 'transport-client-node.cjs';
+
 export function hostNodePlatform() {
   const os = { linux: 'linux', win32: 'win', darwin: 'darwin' }[process.platform];
   return `${os}-${process.arch}`;
@@ -114,7 +117,7 @@ export function nodeLicense(version = SEA_NODE_VERSION) {
  * The blob is made by this machine's Node of the same version; the code cache is only used when
  * the target is this machine's platform (V8 code cache cannot be loaded on another platform).
  */
-export async function buildSea({ main, output, nodePlatform, version = SEA_NODE_VERSION, useCodeCache = true, workDir }) {
+export async function buildSea({ main, output, nodePlatform, version = SEA_NODE_VERSION, useCodeCache = true, workDir, assets }) {
   const host = hostNodePlatform();
   const generator = nodeBase(host, version);
   const base = nodeBase(nodePlatform, version);
@@ -130,6 +133,7 @@ export async function buildSea({ main, output, nodePlatform, version = SEA_NODE_
     disableExperimentalSEAWarning: true,
     useSnapshot: false, // crashed with @kubernetes/client-node
     useCodeCache: codeCache,
+    ...(assets ? { assets: Object.fromEntries(Object.entries(assets).map(([k, v]) => [k, resolve(v)])) } : {}),
   }, null, 2));
   quiet(generator, ['--experimental-sea-config', config], workDir);
 

@@ -47,5 +47,5 @@ export async function connect(settings: ConnectionSettings): Promise<KubeClient>
 
 async function clientNode(resolved: Parameters<typeof fastPath>[0], reason: string): Promise<AuthSource> {
   const { clientNodeSource } = await import('./transport-client-node.js');
-  return clientNodeSource(resolved, reason);
+  return clientNodeSource(resolved, reason, (message, cause) => new SkupperError('CONFIG', message, { cause }));
 }

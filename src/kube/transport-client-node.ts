@@ -3,11 +3,14 @@
 // fields. Requests still go through our node:https transport (transport.ts); client-node's agent is
 // used only when it is a proxy agent.
 import type { RequestOptions } from 'node:https';
-import { SkupperError } from '../errors.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 import type { AuthSource, Credentials, Headers, TlsMaterial } from './transport-auth.js';
 
-export async function clientNodeSource(resolved: ResolvedKubeconfig, reason: string): Promise<AuthSource> {
+/**
+ * `configError` makes the error for credentials that cannot be had (a SkupperError, passed in: the
+ * packaged executable loads this module as a separate bundle, with its own copy of every class).
+ */
+export async function clientNodeSource(resolved: ResolvedKubeconfig, reason: string, configError: (message: string, cause: unknown) => Error): Promise<AuthSource> {
   const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
   const kc = new KubeConfig();
   if (resolved.source === 'in-cluster') kc.loadFromCluster();
@@ -23,7 +26,7 @@ export async function clientNodeSource(resolved: ResolvedKubeconfig, reason: str
         await abortable(kc.applyToHTTPSOptions(opts), signal);
       } catch (err) {
         if (signal.aborted) throw err;
-        throw new SkupperError('CONFIG', `cannot load the credentials of the kubeconfig's user: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+        throw configError(`cannot load the credentials of the kubeconfig's user: ${(err as Error).message.split('\n')[0]}`, err);
       }
       const tls: TlsMaterial = {};
       if (opts.ca !== undefined) tls.ca = String(opts.ca);

@@ -77,14 +77,14 @@ for (const name of yamlFiles.filter((f) => f.startsWith('slow-'))) {
 
 test('corpus slow-proxy: through client-node, with its proxy agent and the same headers', async () => {
   const file = join(corpus, 'slow-proxy.yaml');
-  const source = await clientNodeSource(resolved(file), 'proxy');
+  const source = await clientNodeSource(resolved(file), 'proxy', (m) => new Error(m));
   const c = await source.credentials(signal);
   assert.ok(c.agent, 'the proxy agent is used');
   assert.equal({ server: source.server, tls: c.tls, headers: c.headers }, await (await clientNode(file)).seen());
 });
 
 test('corpus slow-basic: basic auth through client-node becomes an Authorization header', async () => {
-  const source = await clientNodeSource(resolved(join(corpus, 'slow-basic.yaml')), 'basic');
+  const source = await clientNodeSource(resolved(join(corpus, 'slow-basic.yaml')), 'basic', (m) => new Error(m));
   const c = await source.credentials(signal);
   assert.is(c.headers.Authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
 });
