@@ -42,8 +42,15 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 export const cacheDir = join(root, '.cache');
 
-/** The SEA asset that holds the client-node credential path (scripts/package.mjs). */
-export const CLIENT_NODE_ASSET = 'transport-client-node.cjs';
+/**
+ * Modules that travel as SEA assets, compiled on first use (scripts/package.mjs): what imports
+ * resolve to `filter` gets the bundle of `entry` instead. Each asset has its own copy of whatever
+ * it imports, so these modules share no classes with the rest (errors are passed in).
+ */
+export const SEA_ASSET_MODULES = [
+  { filter: /\/transport-client-node\.js$/, entry: 'src/kube/transport-client-node.ts', asset: 'transport-client-node.cjs' },
+  { filter: /\/certs\/x509\.js$|^\.\/x509\.js$/, entry: 'src/certs/x509.ts', asset: 'x509.cjs' },
+];
 
 export function hostNodePlatform() {
   const os = { linux: 'linux', win32: 'win', darwin: 'darwin' }[process.platform];
