@@ -65,7 +65,8 @@ export abstract class ClusterCommand extends BaseCommand {
   kubeUser = Option.String('--user', { description: 'The name of the kubeconfig user to use' });
   token = Option.String('--token', { description: 'Bearer token for authentication to the API server' });
   certificateAuthority = Option.String('--certificate-authority', { description: 'Path to a cert file for the certificate authority' });
-  insecureSkipTlsVerify = Option.Boolean('--insecure-skip-tls-verify', { description: "If true, the server's certificate will not be checked for validity (insecure)" });
+  // A string that tolerates no value, so that kubectl's --insecure-skip-tls-verify=true|false parse too.
+  insecureSkipTlsVerify = Option.String('--insecure-skip-tls-verify', { tolerateBoolean: true, description: "If true, the server's certificate will not be checked for validity (insecure) (default: false)" });
   as = Option.String('--as', { description: 'Username to impersonate for the operation' });
   asGroup = Option.Array('--as-group', { description: 'Group to impersonate for the operation, repeat for several groups' });
   requestTimeout = Option.String('--request-timeout', { description: 'How long to wait for one server request (e.g. 1s, 2m; a bare number is seconds; 0: no limit) (default: 0)' });
@@ -95,7 +96,7 @@ export abstract class ClusterCommand extends BaseCommand {
         server: this.server,
         token: this.token,
         certificateAuthority: this.certificateAuthority,
-        insecureSkipTlsVerify: this.insecureSkipTlsVerify,
+        insecureSkipTlsVerify: parseBool(this.insecureSkipTlsVerify, '--insecure-skip-tls-verify'),
         as: this.as,
       },
       asGroups: this.asGroup,
@@ -116,6 +117,13 @@ function parseRequestTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : parseDuration(value, '--request-timeout');
   return ms > 0 ? ms : undefined;
+}
+
+function parseBool(value: string | boolean | undefined, flag: string): boolean {
+  if (value === undefined || typeof value === 'boolean') return value ?? false;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw usageError(`invalid ${flag}="${value}": use true or false`);
 }
 
 function parseVerbosity(value: string | undefined): number {
