@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'clipanion';
 import { SkupperError, usageError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { formatDuration, parseDuration } from '../duration.js';
+import { formatDuration, MAX_DURATION_TEXT, parseDuration } from '../duration.js';
 import { style } from './style.js';
 
 export interface CliContext {
@@ -58,7 +58,7 @@ export abstract class ClusterCommand extends BaseCommand {
   kubeconfig = Option.String('--kubeconfig', { description: 'Path to the kubeconfig file to use' });
   kubeContext = Option.String('--context', { description: 'The kubeconfig context to use' });
   namespace = Option.String('-n,--namespace', { description: 'The namespace of the site (default: the context\'s namespace, else "default")' });
-  timeout = Option.String('--timeout', { description: 'How long to wait for the cluster, as a duration (e.g. 30s, 2m)' });
+  timeout = Option.String('--timeout', { description: timeoutHelp(defaultTimeoutOf(this)) });
   // kubectl's client flags (kubectl passes none of them to plugins).
   server = Option.String('-s,--server', { description: 'The address and port of the Kubernetes API server' });
   kubeCluster = Option.String('--cluster', { description: 'The name of the kubeconfig cluster to use' });
@@ -66,22 +66,24 @@ export abstract class ClusterCommand extends BaseCommand {
   token = Option.String('--token', { description: 'Bearer token for authentication to the API server' });
   certificateAuthority = Option.String('--certificate-authority', { description: 'Path to a cert file for the certificate authority' });
   // A string that tolerates no value, so that kubectl's --insecure-skip-tls-verify=true|false parse too.
-  insecureSkipTlsVerify = Option.String('--insecure-skip-tls-verify', { tolerateBoolean: true, description: "If true, the server's certificate will not be checked for validity (insecure) (default: false)" });
+  insecureSkipTlsVerify = Option.String('--insecure-skip-tls-verify', { tolerateBoolean: true, description: "If true, the server's certificate will not be checked for validity (insecure) (default false)" });
   as = Option.String('--as', { description: 'Username to impersonate for the operation' });
   asGroup = Option.Array('--as-group', { description: 'Group to impersonate for the operation, repeat for several groups' });
-  requestTimeout = Option.String('--request-timeout', { description: 'How long to wait for one server request (e.g. 1s, 2m; a bare number is seconds; 0: no limit) (default: 0)' });
-  verbosity = Option.String('-v,--v', { description: 'Log level: 6 logs each API request, 7 its headers (credentials masked), 8 the response headers (default: 0)' });
+  requestTimeout = Option.String('--request-timeout', { description: 'How long to wait for one server request (e.g. 1s, 2m; a bare number is seconds; 0: no limit) (default 0)' });
+  verbosity = Option.String('-v,--v', { description: 'Log level: 6 logs each API request, 7 its headers (credentials masked), 8 the response headers (default 0)' });
 
-  /** The default for --timeout, per command. */
-  protected defaultTimeout = '30s';
+  /** The default for --timeout, per command (a static, so that the help text can show it). */
+  static defaultTimeout = '30s';
 
+  /** The --timeout in milliseconds: 0 means check once and do not wait; at most MAX_DURATION_MS. */
   timeoutMs(): number {
-    return parseDuration(this.timeout ?? this.defaultTimeout, '--timeout');
+    return parseDuration(this.timeout ?? defaultTimeoutOf(this), '--timeout');
   }
 
   async client(): Promise<KubeClient> {
     const timeoutMs = this.timeoutMs();
-    const requestTimeoutMs = parseRequestTimeout(this.requestTimeout);
+    // --timeout 0 checks once without waiting; its requests still end, after 30 s, unless --request-timeout says otherwise.
+    const requestTimeoutMs = parseRequestTimeout(this.requestTimeout) ?? (timeoutMs === 0 ? 30_000 : undefined);
     const verbosity = parseVerbosity(this.verbosity);
     const { connect } = await import('../kube/connect.js');
     const stderr = this.context.stderr;
@@ -130,4 +132,12 @@ function parseVerbosity(value: string | undefined): number {
   if (value === undefined) return 0;
   if (!/^\d+$/.test(value.trim())) throw usageError(`invalid -v "${value}": use a log level from 0 to 10`);
   return Number(value);
+}
+
+function defaultTimeoutOf(command: ClusterCommand): string {
+  return (command.constructor as { defaultTimeout?: string }).defaultTimeout ?? '30s';
+}
+
+function timeoutHelp(defaultValue: string): string {
+  return `How long to wait, as a duration (e.g. 30s, 2m; at most ${MAX_DURATION_TEXT}); 0 checks once without waiting (default ${defaultValue})`;
 }

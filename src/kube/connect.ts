@@ -41,7 +41,8 @@ export async function connect(settings: ConnectionSettings): Promise<KubeClient>
     const where = resolved.source === 'files' ? `context "${resolved.contextName}" from ${resolved.files.join(', ') || 'flags'}` : 'in-cluster service account';
     log(`kubeconfig: ${where}; server ${source.server}; credentials via ${source.via}`);
   }
-  const limits: Limits = { requestTimeoutMs: settings.requestTimeoutMs, ...settings.limits };
+  // Callers without limits of their own (tests, stand-ins, scripts) get 30 s per request, as before.
+  const limits: Limits = settings.limits ?? { requestTimeoutMs: settings.requestTimeoutMs ?? 30_000 };
   return new KubeClient(new Transport(source, limits, verbosity, log), resolved.namespace);
 }
 

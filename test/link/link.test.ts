@@ -65,7 +65,7 @@ test('generate on west, kubectl apply on east, and the link becomes Ready over r
 
   const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '30s');
   assert.is(ready.code, 0, ready.stderr);
-  assert.match(ready.stdout, /^NAME\s+STATUS\s+COST\s+MESSAGE\nlink-west-skupper-router\s+Ready\s+1\s+OK\n$/);
+  assert.match(ready.stdout, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nlink-west-skupper-router\s+Ready\s+west\s+1\s+OK\s+\d+s\n$/);
   const stored = await (await adminClient(east)).get(LINKS, 'link-west-skupper-router');
   assert.is(stored.status?.remoteSiteName, 'west');
 
@@ -117,10 +117,10 @@ test('link status shows Pending "Not Operational" first, and --wait ready follow
   const client = await adminClient(east);
   for (let i = 0; i < 50 && !(await client.get(LINKS, 'link-west-skupper-router')).status?.message; i++) await new Promise((r) => setTimeout(r, 100));
   const pending = await run(east, 'link', 'status');
-  assert.match(pending.stdout, /^NAME\s+STATUS\s+COST\s+MESSAGE\nlink-west-skupper-router\s+Pending\s+1\s+Not Operational\n$/);
+  assert.match(pending.stdout, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nlink-west-skupper-router\s+Pending\s+1\s+Not Operational\s+\d+s\n$/);
   const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '30s');
   assert.is(ready.code, 0, ready.stderr);
-  assert.match(ready.stdout, /link-west-skupper-router\s+Ready\s+1\s+OK/);
+  assert.match(ready.stdout, /link-west-skupper-router\s+Ready\s+west\s+1\s+OK\s+\d+s/);
 });
 
 test('link status --wait times out listing the links that are not ready and why', async () => {
@@ -136,7 +136,7 @@ test('link status --wait times out listing the links that are not ready and why'
   assert.is(res.stdout, '');
   assert.match(res.stderr, /links not ready after 2s: nowhere \(Pending: Not Operational\)/);
   const table = await run(east, 'link', 'status');
-  assert.match(table.stdout, /^NAME\s+STATUS\s+COST\s+MESSAGE\nnowhere\s+Pending\s+3\s+Not Operational\n$/);
+  assert.match(table.stdout, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nnowhere\s+Pending\s+3\s+Not Operational\s+\d+s\n$/);
   const one = await run(east, 'link', 'status', 'nowhere');
   assert.match(one.stdout, /^Name:\s+nowhere\nStatus:\s+Pending\nCost:\s+3\nMessage:\s+Not Operational\n/);
 });

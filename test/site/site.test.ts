@@ -123,8 +123,8 @@ test('site status prints the table and the endpoints; -o json of several is a Li
   const res = await run(ns, 'site', 'status');
   assert.is(res.code, 0, res.stderr);
   const lines = res.stdout.split('\n');
-  assert.match(lines[0]!, /^NAME\s+STATUS\s+LINK ACCESS\s+MESSAGE$/);
-  assert.match(lines[1]!, /^west\s+Ready\s+enabled \(default\)\s+OK$/);
+  assert.match(lines[0]!, /^NAME\s+STATUS\s+LINK ACCESS\s+MESSAGE\s+AGE$/);
+  assert.match(lines[1]!, /^west\s+Ready\s+enabled \(default\)\s+OK\s+\d+s$/);
   assert.match(res.stdout, /Endpoints of site "west":\nROLE\s+ADDRESS\s+GROUP\nedge\s+127\.0\.0\.1:\d+\s+skupper-router\ninter-router\s+127\.0\.0\.1:\d+\s+skupper-router/);
 
   const json = JSON.parse((await run(ns, 'site', 'status', '-o', 'json')).stdout);
