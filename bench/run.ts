@@ -4,7 +4,7 @@
 // command and the upstream Go CLI (when its build is cached), link status over 10 to 5,000 Links,
 // and the token benchmarks when bench/tokens.ts provides them. Prints a table of medians and
 // ratios and writes bench/results.json. Figures, not tests: compare ratios, not absolutes.
-// Usage: npm run bench [-- --runs 11 --only startup,e2e,scale,tokens --scale 10,100,1000,5000 --no-package]
+// Usage: npm run bench [-- --runs 11 --only startup,e2e,scale,tokens,network --scale 10,100,1000,5000 --no-package]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, release, tmpdir, totalmem } from 'node:os';
@@ -198,6 +198,15 @@ if (wants('e2e') || wants('scale') || wants('tokens')) {
   }
 }
 
+// --- network status (issue 14's benchmark, its own cluster and format) ------------------------------
+let network: string | undefined;
+if (wants('network') && existsSync(join(root, 'bench', 'network.ts'))) {
+  log('network status over four contexts (bench/network.ts)');
+  const r = spawnSync(node, ['--import', 'tsx', join(root, 'bench', 'network.ts'), '--runs', String(runs)], { cwd: root, encoding: 'utf8' });
+  if (r.status === 0) network = r.stdout.trim();
+  else notes.push(`network status: bench/network.ts failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+}
+
 // --- Report ---------------------------------------------------------------------------------------
 const rows: string[][] = [['benchmark', 'who', 'median ms', 'min ms', 'peak MiB', 'requests', 'vs kubectl', 'vs upstream', 'vs hello']];
 for (const g of groups) {
@@ -221,9 +230,10 @@ const machine = {
 };
 console.log(`\n${runs} paired runs per benchmark, medians of whole processes; ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB\n`);
 for (const r of rows) console.log(r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+if (network) console.log(`\nnetwork status (bench/network.ts):\n${network}`);
 if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
 const commit = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
-writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), commit, runs, machine, groups, notes }, null, 2)}\n`);
+writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), commit, runs, machine, groups, network, notes }, null, 2)}\n`);
 console.log('\nwrote bench/results.json');
 
 function which(name: string): string | undefined {
