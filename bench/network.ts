@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { createNamespace } from '../test/cluster/harness.js';
-import { SiteStandIn } from '../test/stand-in/site-stand-in.js';
+import { ControllerStandIn } from '../test/stand-in/controller-stand-in.js';
+import { RouterStandIn } from '../test/stand-in/router-stand-in.js';
 import { startWithStandIns } from '../scripts/local-cluster.js';
 import { timed } from './timing.js';
 import { connect } from '../src/kube/connect.js';
@@ -29,11 +30,12 @@ async function medians(commands: [string, string[]][], env: Record<string, strin
 
 const sites = ['west', 'east', 'north', 'south'];
 const { cluster, stop } = await startWithStandIns(undefined, []);
-const standIns: SiteStandIn[] = [];
+const standIns: (ControllerStandIn | RouterStandIn)[] = [];
 try {
   for (const ns of sites) {
     await createNamespace(cluster, ns);
-    standIns.push(new SiteStandIn({ client: await connect({ kubeconfig: cluster.kubeconfig, context: 'west', namespace: ns, env: {} }), namespace: ns }).start());
+    const client = await connect({ kubeconfig: cluster.kubeconfig, context: 'west', namespace: ns, env: {} });
+    standIns.push(new ControllerStandIn({ client, namespace: ns }).start(), new RouterStandIn({ client, namespace: ns }).start());
   }
   // Four contexts, two of them reaching the API server by another name (a second "cluster").
   const doc = parse(readFileSync(cluster.kubeconfig, 'utf8'));

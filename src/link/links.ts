@@ -5,7 +5,7 @@ import type { KubeClient } from '../kube/client.js';
 import { LINKS, SECRETS, type Link, type Secret } from '../kube/resources.js';
 import { streamObjects, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
-import { conditionsTrue } from '../status/readiness.js';
+import { isReady } from '../status/readiness.js';
 import { byNamespaceAndName, resolveSite } from '../site/sites.js';
 import { MANAGED_BY, linkCredentials, readIssuer } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
@@ -46,7 +46,7 @@ export async function listLinks(client: KubeClient, name?: string, opts: { names
 }
 
 export function isLinkReady(link: Link): boolean {
-  return link.status?.status === 'Ready' && conditionsTrue(link, ['Configured', 'Operational']);
+  return link.status?.status === 'Ready' && isReady(link, ['Configured', 'Operational']);
 }
 
 /** Waits (by watch) until every named link, or every link in the namespace, is Ready. */
@@ -69,7 +69,7 @@ export async function waitForLinks(client: KubeClient, names: string[] | undefin
         .sort()
         .map((n) => seen.get(n) ?? n)
         .filter((l) => typeof l === 'string' || !isLinkReady(l))
-        .map((l) => (typeof l === 'string' ? `${l} (does not exist)` : `${l.metadata.name} (${l.status?.status ?? 'Pending'}: ${l.status?.message || 'no status yet: is the Skupper controller running?'})`));
+        .map((l) => (typeof l === 'string' ? `${l} (does not exist)` : `${l.metadata.name} (${l.status?.status ?? 'Pending'}: ${l.status?.message || 'no status yet: Skupper 2.2 configures a new link within 30 s of its creation; if it stays so, is the Skupper controller running?'})`));
       return `links not ready ${when}: ${waiting.join(', ')}`;
     },
   });

@@ -8,7 +8,7 @@ import {
 } from '../kube/resources.js';
 import { streamObjects, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
-import { conditionsTrue, currentError, statusMessage } from '../status/readiness.js';
+import { conditionsTrue, currentError, isReady, statusMessage } from '../status/readiness.js';
 import type { LinkAccessType, WaitMode } from './validate.js';
 
 export interface SiteSettings {
@@ -180,7 +180,7 @@ export async function waitForSite(client: KubeClient, site: Site, mode: Exclude<
         return true;
       }
       failure = currentError(current);
-      return failure !== undefined || conditionsTrue(current, requiredConditions(current, mode));
+      return failure !== undefined || (mode === 'configured' ? conditionsTrue(current, ['Configured']) : isReady(current, requiredConditions(current, mode)));
     },
     describeTimeout: (seen) => {
       const current = seen.get(name);

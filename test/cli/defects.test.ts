@@ -119,13 +119,14 @@ const rows: [number, string, () => Promise<void>][] = [
     await standIn(ns);
     const client = await adminClient(ns);
     for (const name of ['a', 'b']) await client.create(SITES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Site', metadata: { name }, spec: { linkAccess: 'default' } });
-    await waitFor(client, { type: SITES, namespace: ns, timeoutMs: 30_000, done: (s) => [...s.values()].every((x) => (x.status?.endpoints?.length ?? 0) > 0), describeTimeout: () => 'no endpoints' });
+    // As the real controller does, the first Site is the active one; the second is marked inactive.
+    await waitFor(client, { type: SITES, namespace: ns, timeoutMs: 30_000, done: (s) => (s.get('a')?.status?.endpoints?.length ?? 0) > 0, describeTimeout: () => 'site a has no endpoints' });
     const both = await run(ns, 'link', 'generate');
     assert.is(both.code, 2);
     assert.match(both.stderr, '--site');
-    const one = await run(ns, 'link', 'generate', '--site', 'b');
+    const one = await run(ns, 'link', 'generate', '--site', 'a');
     assert.is(one.code, 0, one.stderr);
-    assert.match(one.stdout, 'name: link-b');
+    assert.match(one.stdout, 'name: link-a');
   }],
   [12, '--tls-credentials takes a DNS-1123 subdomain such as my.secret', async () => {
     const ns = await linkableSite();

@@ -9,7 +9,7 @@ import { loadX509, randomSerial } from '../../src/certs/x509.js';
 import type { Check } from '../../src/doctor/check.js';
 import type { DoctorReport } from '../../src/doctor/doctor.js';
 import { LINKS, SECRETS } from '../../src/kube/resources.js';
-import { adminClient, bareCluster, cluster, freshNamespace, standIn, stopStandIns } from '../support/cluster.js';
+import { adminClient, bareCluster, cluster, freshNamespace, standIn, stopStandIns, configureNow } from '../support/cluster.js';
 import { kubeconfigWith } from '../support/kubeconfig.js';
 import { plugin } from '../support/plugin.js';
 
@@ -51,7 +51,7 @@ test('passes on a healthy site: every check passes or is an honest doubt, and ex
   assert.match(res.stdout, new RegExp(`^Site "west" in namespace "${west}":\\n`));
   assert.match(res.stdout, /\n✓ Skupper CRDs\s+skupper\.io\/v2alpha1 Site, Link, AccessGrant, AccessToken are served\n/);
   assert.match(res.stdout, /\n✓ Site ready\s+site "west" is Ready at generation 1\n/);
-  assert.match(res.stdout, /\n✓ Endpoint inter-router\s+127\.0\.0\.1:\d+ accepts mutual TLS from here/);
+  assert.match(res.stdout, /\n✓ Endpoint inter-router\s+127\.\d+\.\d+\.\d+:55671 accepts mutual TLS from here/);
   assert.match(res.stdout, /\n✓ Server certificate\s+Secret "skupper-site-server": valid until \d{4}-\d\d-\d\d \(\d+ days left\)\n/);
   assert.match(res.stdout, /\n✓ Clock\s+/);
   assert.match(res.stdout, /\n✓ Permissions: read\s+you may read sites and links in namespace/);
@@ -145,6 +145,7 @@ test('a broken link fails with the link check diagnosis; a user without permissi
   const client = await adminClient(east);
   const link = await client.get(LINKS, 'link-west-skupper-router');
   await client.create(LINKS, { apiVersion: link.apiVersion, kind: 'Link', metadata: { name: 'nowhere' }, spec: { ...link.spec, endpoints: [{ name: 'inter-router', host: '127.0.0.1', port: '1', group: 'skupper-router' }] } });
+  await configureNow(east, 'nowhere'); // 2.2 configures a Link that never connects only at its resync or when touched
   for (let i = 0; i < 50 && !(await client.get(LINKS, 'nowhere')).status?.status; i++) await new Promise((r) => setTimeout(r, 100));
   const { code, byId } = await report(east);
   assert.is(code, 1);
