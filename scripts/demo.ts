@@ -1,7 +1,7 @@
 // npm run demo: the Skupper linking procedure, end to end, on a local cluster this script starts
 // and stops. Every command is run as a user would type it: `kubectl skupper ...` found by kubectl's
 // plugin discovery, and `kubectl apply`. Sites west and east live in namespaces of those names.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,20 +41,42 @@ async function sh(line: string, opts: { expectFailure?: boolean } = {}): Promise
   }
 }
 
+/** Starts a long-running command in the background (as in another terminal) and waits until it listens. */
+async function startGrantServer(line: string): Promise<ChildProcess> {
+  console.log(`\n$ ${line} &`);
+  const child = spawn('sh', ['-c', `exec ${line}`], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('listening on') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  process.stdout.write(output);
+  if (!output.includes('listening on')) {
+    failed = true;
+    console.log('(the grant server did not start)');
+  }
+  return child;
+}
+
+let grantServer: ChildProcess | undefined;
 try {
   step('Prepare two sites: west and east');
   await sh('kubectl skupper site create west --context west');
   await sh('kubectl skupper site create east --context east');
 
-  step('On the site that accepts links, enable link access');
-  await sh('kubectl skupper site update --enable-link-access --context west');
-  await sh('kubectl skupper site status --context west');
-
   step('Linking sites using a token');
-  console.log('\n(token issue and token redeem are not available in this version yet; the link procedure below makes the same link without a token)');
-  await sh('kubectl skupper token issue west.yaml --expiration-window 60m --redemptions-allowed 3 --context west', { expectFailure: true });
+  console.log('\n(The Skupper controller here has its grant server disabled, so a grant server serves west; in a real setup it runs in another terminal or as a Deployment.)');
+  grantServer = await startGrantServer('kubectl skupper grant-server --context west --listen 127.0.0.1:0');
+  await sh('kubectl skupper site update --enable-link-access --context west');
+  await sh('kubectl skupper token issue west.yaml --context west');
+  await sh("grep '^#' west.yaml");
+  await sh('kubectl skupper token inspect west.yaml');
+  await sh('kubectl skupper token redeem west.yaml --context east');
+  await sh('kubectl skupper link status --context east');
+  await sh('kubectl skupper link status --wait ready --timeout 60s --context east');
 
   step('Linking sites using a link resource');
+  await sh('kubectl skupper site update --enable-link-access --context west');
   await sh('kubectl skupper link generate --context west > link.yaml');
   await sh("grep -E '^(kind|  name):' link.yaml");
   await sh('kubectl apply -f link.yaml --context east');
@@ -64,6 +86,10 @@ try {
   step('Why is my link (not) Ready? Check it from here');
   await sh('kubectl skupper link check --context east');
 } finally {
+  if (grantServer) {
+    grantServer.kill('SIGTERM');
+    await new Promise((resolve) => grantServer!.once('exit', resolve));
+  }
   await stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -15,7 +15,10 @@ export type ErrorCode =
   | 'TIMEOUT' // a wait or request ran out of time
   | 'NOT_READY' // the cluster state does not allow the operation yet
   | 'IO' // a local file could not be written for a reason other than its name (disk full, I/O error)
-  | 'API'; // any other API failure
+  | 'API' // any other API failure
+  | 'TOKEN_EXPIRED' // a token past its expiry
+  | 'TOKEN_USED_UP' // a token whose redemptions are all made
+  | 'TOKEN_REFUSED'; // a grant server refused a token, or answered with something we refuse
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT']);
 

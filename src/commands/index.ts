@@ -13,13 +13,16 @@ import { LinkGenerateCommand } from './link/generate.js';
 import { LinkSitesCommand } from './link/sites.js';
 import { LinkStatusCommand } from './link/status.js';
 import { LinkUpdateCommand } from './link/update.js';
+import { TokenIssueCommand } from './token/issue.js';
+import { TokenRedeemCommand } from './token/redeem.js';
+import { TokenInspectCommand } from './token/inspect.js';
+import { GrantServerCommand } from './grant-server.js';
 import { NetworkStatusCommand } from './network/status.js';
 import { DoctorCommand } from './doctor.js';
-import { TokenIssueCommand, TokenRedeemCommand } from './token/issue.js';
 import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
 export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
   LinkGenerateCommand, LinkStatusCommand, LinkUpdateCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
   NetworkStatusCommand, DoctorCommand,
-  TokenIssueCommand, TokenRedeemCommand, CompletionCommand, CompleteCommand];
+  TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand, CompleteCommand];

@@ -208,7 +208,7 @@ export interface Lease {
   apiVersion: 'coordination.k8s.io/v1';
   kind: 'Lease';
   metadata: ObjectMeta;
-  spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
 }
 
 export interface SelfSubjectAccessReview {

@@ -1,0 +1,79 @@
+// The token file: an upstream AccessToken (so `kubectl apply -f` and the upstream CLI take it)
+// under comment lines a person can read: who issued it, when it expires, how many uses it has.
+import { X509Certificate } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { inputError } from '../errors.js';
+import { SKUPPER_API_VERSION, type AccessToken } from '../kube/resources.js';
+import { loadYaml as yaml } from './yaml.js';
+import { looksLikeJwt, parseIssuer, peekClaims, rfc3339 } from './claims.js';
+
+
+export async function renderTokenFile(token: AccessToken, redeemCommand: string): Promise<string> {
+  const { stringify } = await yaml();
+  const claims = peekClaims(token.spec.code)?.claims;
+  const issuer = claims?.iss ? parseIssuer(claims.iss) : undefined;
+  const lines = ['# Skupper access token. Anyone holding this file can link a site to the issuing site', '# until it expires or is used up: keep it secret and delete it once redeemed.'];
+  if (issuer) lines.push(`# Issuer:  site "${issuer.name}" (uid ${issuer.uid})`);
+  if (claims?.exp) lines.push(`# Expires: ${rfc3339(claims.exp)}`);
+  if (claims?.redemptionsAllowed) lines.push(`# Uses:    ${claims.redemptionsAllowed} (links it can make)`);
+  lines.push(`# Redeem:  ${redeemCommand}`);
+  return `${lines.join('\n')}\n${stringify(token, { lineWidth: 0 })}`;
+}
+
+/** Reads a token file strictly: anything that would fail later, or silently, fails here. */
+export async function parseTokenFile(text: string, path: string): Promise<AccessToken> {
+  const { parseAllDocuments } = await yaml();
+  const bad = (what: string) => inputError(`${path} is not a usable token file: ${what}`);
+  const docs = parseAllDocuments(text).filter((d) => d.contents !== null);
+  if (docs.length !== 1) throw bad(docs.length === 0 ? 'it is empty' : 'it holds several YAML documents');
+  const doc = docs[0]!;
+  if (doc.errors.length > 0) throw bad(`it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
+  const token = doc.toJS() as AccessToken;
+  if (typeof token !== 'object' || token === null) throw bad('it is not a YAML object');
+  if (token.kind !== 'AccessToken') throw bad(`kind is "${String(token.kind)}", not AccessToken`);
+  if (token.apiVersion !== SKUPPER_API_VERSION) throw bad(`apiVersion is "${String(token.apiVersion)}", not ${SKUPPER_API_VERSION}`);
+  const spec = token.spec as Partial<AccessToken['spec']> | undefined;
+  if (!spec || typeof spec !== 'object') throw bad('spec is missing');
+  for (const field of ['url', 'code', 'ca'] as const) if (typeof spec[field] !== 'string' || !spec[field]) throw bad(`spec.${field} is missing`);
+  let url: URL;
+  try {
+    url = new URL(spec.url!);
+  } catch {
+    throw bad(`spec.url "${spec.url}" is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw bad(`spec.url "${spec.url}" is not https`);
+  try {
+    if (!spec.ca!.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM');
+    new X509Certificate(spec.ca!);
+  } catch {
+    throw bad('spec.ca is not a PEM certificate');
+  }
+  if (spec.code!.includes('.') && !looksLikeJwt(spec.code!)) throw bad('spec.code looks like a JWT but is not one');
+  if (looksLikeJwt(spec.code!) && !peekClaims(spec.code!)) throw bad('spec.code is not a readable JWT');
+  if (spec.linkCost !== undefined && (!Number.isInteger(spec.linkCost) || spec.linkCost < 0)) throw bad('spec.linkCost is not a whole number');
+  const name = token.metadata?.name;
+  if (typeof name !== 'string' || !name) throw bad('metadata.name is missing');
+  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw bad(`metadata.name "${name}" is not a valid Kubernetes name`);
+  return { apiVersion: SKUPPER_API_VERSION, kind: 'AccessToken', metadata: { name }, spec: { url: spec.url!, code: spec.code!, ca: spec.ca!, ...(spec.linkCost !== undefined ? { linkCost: spec.linkCost } : {}) } };
+}
+
+/** Refuses at once a token file name that writing would refuse later. */
+export function checkNewFile(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw inputError(`cannot write ${path}: it is a folder; name a file in it`);
+  if (existsSync(path)) throw inputError(`${path} already exists: remove it or choose another file name`);
+  if (!existsSync(dirname(resolve(path)))) throw inputError(`cannot write ${path}: folder ${dirname(resolve(path))} does not exist`);
+}
+
+/** Reads and strictly parses a token file. */
+export async function readTokenFile(path: string): Promise<AccessToken> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw inputError(code === 'ENOENT' ? `token file ${path} does not exist` : `cannot read token file ${path}: ${code ?? (err as Error).message}`);
+  }
+  return parseTokenFile(text, path);
+}

@@ -1,0 +1,118 @@
+// token redeem: exchange a token for link credentials and create them in the local site, either
+// by calling the grant server from here or by handing an AccessToken to the site's controller.
+import { SkupperError } from '../errors.js';
+import type { KubeClient } from '../kube/client.js';
+import { ACCESS_TOKENS, LINKS, SECRETS, type AccessToken, type Link, type OwnerReference, type Site } from '../kube/resources.js';
+import { waitFor } from '../kube/wait.js';
+import { formatDuration } from '../duration.js';
+import { resolveSite } from '../site/sites.js';
+import { MANAGED_BY } from '../link/credentials.js';
+import { peekClaims, rfc3339 } from './claims.js';
+import { parseGrantResponse } from './response.js';
+import { cleanupReserve } from './issue.js';
+import { postCode } from './post.js';
+
+export interface RedeemOptions {
+  name?: string;
+  cost?: number;
+  viaController: boolean;
+  timeoutMs: number;
+  now?: number;
+}
+
+export interface RedeemResult {
+  links: string[];
+  secret?: string;
+  /** The links were already there: the token was redeemed here before. */
+  existed: boolean;
+}
+
+/** Refuses an expired token from its own claims, before any network call. */
+export function refuseIfExpired(token: AccessToken, now = Date.now()): void {
+  const exp = peekClaims(token.spec.code)?.claims.exp;
+  if (typeof exp === 'number' && exp * 1000 <= now) {
+    throw new SkupperError('TOKEN_EXPIRED', `token "${token.metadata.name}" expired at ${rfc3339(exp)} (${formatDuration(now - exp * 1000).replace(/\.\d+s$/, 's')} ago): ask the issuing site for a new one`);
+  }
+}
+
+export async function redeemToken(client: KubeClient, token: AccessToken, opts: RedeemOptions): Promise<RedeemResult> {
+  refuseIfExpired(token, opts.now);
+  const name = opts.name ?? token.metadata.name;
+  const [site, links] = await Promise.all([resolveSite(client), client.list(LINKS)]);
+  const existing = links.items.filter((l) => l.metadata.name === name || (l.metadata.name.startsWith(`${name}-`) && l.spec.tlsCredentials === name));
+  if (existing.length > 0) return { links: existing.map((l) => l.metadata.name).sort(), secret: name, existed: true };
+  return opts.viaController ? viaController(client, token, name, opts) : direct(client, site, token, name, opts);
+}
+
+async function direct(client: KubeClient, site: Site, token: AccessToken, name: string, opts: RedeemOptions): Promise<RedeemResult> {
+  const answer = await postCode(token, { name, subject: site.metadata.uid! }, opts.timeoutMs);
+  if (answer.status !== 200) throw refusal(token, answer.status, answer.body.trim());
+  const { secret, links } = await parseGrantResponse(answer.body, name, new URL(token.spec.url).host);
+  const cost = opts.cost ?? (token.spec.linkCost && token.spec.linkCost > 0 ? token.spec.linkCost : undefined);
+  const owner: OwnerReference = { apiVersion: site.apiVersion, kind: 'Site', name: site.metadata.name, uid: site.metadata.uid! };
+  secret.metadata = { ...secret.metadata, labels: { ...MANAGED_BY }, ownerReferences: [owner] };
+  const made: { type: typeof SECRETS | typeof LINKS; name: string }[] = [];
+  try {
+    await client.create(SECRETS, secret);
+    made.push({ type: SECRETS, name: secret.metadata.name });
+    for (const link of links) {
+      const withOwner: Link = { ...link, metadata: { ...link.metadata, ownerReferences: [owner] }, spec: { ...link.spec, ...(cost ? { cost } : {}) } };
+      await client.create(LINKS, withOwner);
+      made.push({ type: LINKS, name: link.metadata.name });
+    }
+  } catch (err) {
+    // No half-made link: take back what we created before the failure.
+    for (const object of made.reverse()) await client.delete(object.type, object.name).catch(() => undefined);
+    throw err;
+  }
+  return { links: links.map((l) => l.metadata.name), secret: secret.metadata.name, existed: false };
+}
+
+/** The grant server's answer, as one line that says what happened. Texts are upstream's protocol. */
+function refusal(token: AccessToken, status: number, body: string): SkupperError {
+  const claims = peekClaims(token.spec.code)?.claims;
+  const host = new URL(token.spec.url).host;
+  if (status === 404 && body === 'No such access granted') {
+    const uses = claims?.redemptionsAllowed;
+    return new SkupperError('TOKEN_USED_UP', `token "${token.metadata.name}" is used up${uses ? ` (${uses} of ${uses} redemptions made)` : ''}: ask the issuing site for a new one`);
+  }
+  if (status === 404 && body === 'No such claim') {
+    return new SkupperError('TOKEN_EXPIRED', `the grant server at ${host} does not know token "${token.metadata.name}" or it has expired${claims?.exp ? ` (it expires at ${rfc3339(claims.exp)})` : ''}: ask the issuing site for a new one`);
+  }
+  if (status === 403) return new SkupperError('TOKEN_REFUSED', `the grant server at ${host} refused token "${token.metadata.name}" (${body || 'forbidden'}): the file was changed or belongs to another grant; ask the issuing site for a new one`);
+  return new SkupperError('TOKEN_REFUSED', `the grant server at ${host} refused token "${token.metadata.name}" (HTTP ${status}${body ? `: ${body.split('\n')[0]!.slice(0, 200)}` : ''})`);
+}
+
+async function viaController(client: KubeClient, token: AccessToken, name: string, opts: RedeemOptions): Promise<RedeemResult> {
+  const object: AccessToken = { ...token, metadata: { name }, spec: { ...token.spec, ...(opts.cost ? { linkCost: opts.cost } : {}) } };
+  await client.create(ACCESS_TOKENS, object);
+  let failure: string | undefined;
+  try {
+    await waitFor(client, {
+      type: ACCESS_TOKENS,
+      namespace: client.namespace,
+      name,
+      timeoutMs: opts.timeoutMs - cleanupReserve(opts.timeoutMs),
+      done: (seen) => {
+        const current = seen.get(name);
+        const redeemed = current?.status?.conditions?.find((c) => c.type === 'Redeemed');
+        if (redeemed?.status === 'False' && redeemed.reason === 'Error') failure = redeemed.message;
+        return redeemed?.status === 'True' || failure !== undefined;
+      },
+      describeTimeout: (seen) => {
+        const current = seen.get(name);
+        const said = current?.status?.message ? `its status says "${current.status.message}"` : 'it has no status: is the Skupper controller running in this namespace?';
+        return `the site's controller did not redeem AccessToken "${name}" within ${formatDuration(opts.timeoutMs)} (${said}); the AccessToken was deleted: try again, or redeem without --via-controller`;
+      },
+    });
+  } catch (err) {
+    await client.delete(ACCESS_TOKENS, name).catch(() => undefined);
+    throw err;
+  }
+  if (failure !== undefined) {
+    await client.delete(ACCESS_TOKENS, name).catch(() => undefined);
+    throw new SkupperError('TOKEN_REFUSED', `the site's controller could not redeem token "${name}": ${failure}`);
+  }
+  const links = (await client.list(LINKS)).items.filter((l) => l.spec.tlsCredentials === name).map((l) => l.metadata.name).sort();
+  return { links, secret: name, existed: false };
+}

@@ -1,0 +1,8 @@
+// yaml, loaded on first use (a third of the start-up bundle); bundlers may hand over its CommonJS
+// build as a default export.
+type YamlModule = typeof import('yaml');
+
+export async function loadYaml(): Promise<YamlModule> {
+  const module = (await import('yaml')) as YamlModule & { default?: YamlModule };
+  return 'parseAllDocuments' in module && typeof module.parseAllDocuments === 'function' ? module : module.default!;
+}
