@@ -46,7 +46,7 @@ test('link status shows REMOTE SITE and AGE; -o wide adds endpoints and credenti
   assert.is(res.code, 0, res.stderr);
   const lines = res.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE$/);
-  assert.match(lines[1]!, new RegExp(`^other-${a}\\s+Pending\\s+2\\s+\\d+s$`));
+  assert.match(lines[1]!, new RegExp(`^other-${a}\\s+Pending\\s+2\\s+Not Configured\\s+\\d+s$`));
   assert.match(lines[2]!, new RegExp(`^to-${a}\\s+Ready\\s+far-away\\s+2\\s+OK\\s+\\d+s$`));
   const wide = await run('link', 'status', '-n', a, '-o', 'wide');
   assert.match(wide.stdout, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+ENDPOINTS\s+CREDENTIALS\s+MESSAGE\s+AGE\n/);

@@ -119,7 +119,7 @@ test('a new link has no status until the router reaches its peer, and --wait rea
   // Skupper 2.2 configures a new Link when the router reports it (or at its 30 s resync), so
   // until the router has connected the Link has no status at all.
   const before = await run(east, 'link', 'status');
-  assert.match(before.stdout, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nlink-west-skupper-router\s+Pending\s+1\s+\d+s\n$/);
+  assert.match(before.stdout, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nlink-west-skupper-router\s+Pending\s+1\s+Not Configured\s+\d+s\n$/);
   assert.is((await (await adminClient(east)).get(LINKS, 'link-west-skupper-router')).status, undefined);
   const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '30s');
   assert.is(ready.code, 0, ready.stderr);

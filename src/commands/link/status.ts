@@ -4,6 +4,7 @@ import { age, parseListFormat, renderList, renderObjects, table, type Column } f
 import { listingFlags, streamList } from '../../cli/listing.js';
 import { usageError } from '../../errors.js';
 import type { Link } from '../../kube/resources.js';
+import { linkState } from '../../link/state.js';
 import { checkName } from '../../site/validate.js';
 
 export class LinkStatusCommand extends ClusterCommand {
@@ -71,12 +72,12 @@ export class LinkStatusCommand extends ClusterCommand {
 
 const LINK_COLUMNS: Column<Link>[] = [
   { header: 'NAME', cell: (l) => l.metadata.name },
-  { header: 'STATUS', cell: (l) => l.status?.status ?? 'Pending' },
+  { header: 'STATUS', cell: (l) => linkState(l).status },
   { header: 'REMOTE SITE', cell: (l) => l.status?.remoteSiteName ?? '' },
   { header: 'COST', cell: (l) => String(l.spec.cost ?? 1) },
   { header: 'ENDPOINTS', cell: (l) => endpoints(l).join(','), wide: true },
   { header: 'CREDENTIALS', cell: (l) => l.spec.tlsCredentials ?? '', wide: true },
-  { header: 'MESSAGE', cell: (l) => l.status?.message ?? '' },
+  { header: 'MESSAGE', cell: (l) => linkState(l).message },
   { header: 'AGE', cell: (l) => age(l.metadata.creationTimestamp) },
 ];
 
@@ -93,9 +94,9 @@ export function linkTable(links: Link[]): string {
 function details(link: Link): string {
   const rows: [string, string][] = [
     ['Name', link.metadata.name],
-    ['Status', link.status?.status ?? 'Pending'],
+    ['Status', linkState(link).status],
     ['Cost', String(link.spec.cost ?? 1)],
-    ['Message', link.status?.message ?? ''],
+    ['Message', linkState(link).message],
     ['Remote site', link.status?.remoteSiteName ?? ''],
     ['Endpoints', endpoints(link).join(', ')],
     ['Credentials', link.spec.tlsCredentials ?? ''],
