@@ -13,6 +13,8 @@ export function parseDuration(text: string, flag = 'duration'): number {
   }
   let total = 0;
   for (const [, amount, unit] of value.matchAll(PART)) total += Number(amount) * UNITS[unit!]!;
+  // Digits without end would make Infinity, which no timer or expiry can hold.
+  if (!Number.isSafeInteger(Math.round(total))) throw usageError(`invalid ${flag} "${text.length > 40 ? `${text.slice(0, 40)}...` : text}": the duration is too long; use at most a few thousand hours`);
   return Math.round(total);
 }
 

@@ -52,17 +52,17 @@ export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig 
     );
   }
   const context = config.contexts.find((c) => c.name === contextName);
-  if (!context) {
+  if (!context || typeof context.context !== 'object' || context.context === null) {
     throw new SkupperError(
       'CONFIG',
       `context "${contextName}" is not in the kubeconfig (${files.join(delimiter)}): use one of: ${contextNames.join(', ') || 'none defined'}`,
     );
   }
   const cluster = config.clusters.find((c) => c.name === context.context.cluster);
-  if (!cluster?.cluster.server) {
+  if (typeof cluster?.cluster?.server !== 'string' || !cluster.cluster.server) {
     throw new SkupperError('CONFIG', `context "${contextName}" names cluster "${context.context.cluster ?? ''}", which the kubeconfig does not define with a server`);
   }
-  const namespace = inputs.namespace || context.context.namespace || 'default';
+  const namespace = inputs.namespace || (typeof context.context.namespace === 'string' ? context.context.namespace : '') || 'default';
   return { source: 'files', files, config: { ...config, 'current-context': contextName }, contextName, server: cluster.cluster.server, namespace };
 }
 
@@ -109,7 +109,8 @@ function mergeFiles(files: string[]): RawKubeconfig {
     mergeNamed(merged.clusters, doc.clusters, (c) => absolutize(c.cluster, base, ['certificate-authority']));
     mergeNamed(merged.users, doc.users, (u) => absolutize(u.user, base, ['client-certificate', 'client-key', 'tokenFile']));
     mergeNamed(merged.contexts, doc.contexts, () => undefined);
-    merged['current-context'] ??= doc['current-context'] || undefined;
+    const current = doc['current-context'];
+    merged['current-context'] ??= (typeof current === 'string' && current) || undefined;
   }
   return merged;
 }
@@ -130,8 +131,9 @@ function readKubeconfig(file: string): Partial<RawKubeconfig> {
 
 /** kubectl's rule: the first file that defines a name wins. */
 function mergeNamed<T extends { name: string }>(into: T[], from: T[] | null | undefined, fix: (item: T) => void): void {
-  for (const item of from ?? []) {
-    if (!item?.name || into.some((x) => x.name === item.name)) continue;
+  // A list that is not a list, or an entry that is not a named mapping, defines nothing.
+  for (const item of Array.isArray(from) ? from : []) {
+    if (typeof item !== 'object' || item === null || typeof item.name !== 'string' || !item.name || into.some((x) => x.name === item.name)) continue;
     const copy = structuredClone(item);
     fix(copy);
     into.push(copy);
@@ -140,7 +142,7 @@ function mergeNamed<T extends { name: string }>(into: T[], from: T[] | null | un
 
 /** Paths in a kubeconfig are relative to the file that holds them. */
 function absolutize(section: Record<string, unknown> | undefined, base: string, keys: string[]): void {
-  if (!section) return;
+  if (typeof section !== 'object' || section === null) return;
   for (const key of keys) {
     const value = section[key];
     if (typeof value === 'string' && value && !isAbsolute(value)) section[key] = resolve(base, value);

@@ -30,7 +30,13 @@ export async function parseTokenFile(text: string, path: string): Promise<Access
   if (docs.length !== 1) throw bad(docs.length === 0 ? 'it is empty' : 'it holds several YAML documents');
   const doc = docs[0]!;
   if (doc.errors.length > 0) throw bad(`it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
-  const token = doc.toJS() as AccessToken;
+  let token: AccessToken;
+  try {
+    // Aliases are refused outright: a token file has no use for them, and they make alias bombs.
+    token = doc.toJS({ maxAliasCount: 0 }) as AccessToken;
+  } catch (err) {
+    throw bad(`it is not usable YAML (${(err as Error).message.split('\n')[0]})`);
+  }
   if (typeof token !== 'object' || token === null) throw bad('it is not a YAML object');
   if (token.kind !== 'AccessToken') throw bad(`kind is "${String(token.kind)}", not AccessToken`);
   if (token.apiVersion !== SKUPPER_API_VERSION) throw bad(`apiVersion is "${String(token.apiVersion)}", not ${SKUPPER_API_VERSION}`);
