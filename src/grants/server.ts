@@ -87,9 +87,15 @@ export class GrantServer {
     const port = (server.address() as { port: number }).port;
     const host = this.opts.listenHost.includes(':') ? `[${this.opts.listenHost}]` : this.opts.listenHost;
     this.baseUrl = (this.opts.url ?? `https://${host}:${port}`).replace(/\/+$/, '');
-    this.tls = await ensureIdentity(this.client, this.opts.homeNamespace, new URL(this.baseUrl).hostname.replace(/^\[|\]$/g, ''));
-    server.setSecureContext({ cert: this.tls.cert, key: this.tls.key, minVersion: 'TLSv1.3' });
-    await this.renewLeases();
+    try {
+      this.tls = await ensureIdentity(this.client, this.opts.homeNamespace, new URL(this.baseUrl).hostname.replace(/^\[|\]$/g, ''));
+      server.setSecureContext({ cert: this.tls.cert, key: this.tls.key, minVersion: 'TLSv1.3' });
+      await this.renewLeases();
+    } catch (err) {
+      // A server that cannot serve must not keep the port (and the process) alive.
+      await this.stop();
+      throw err;
+    }
     this.leaseTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`)), (LEASE_SECONDS * 1000) / 3);
     const namespace = this.opts.namespaces === 'all' ? '' : this.opts.namespaces.length === 1 ? this.opts.namespaces[0]! : '';
     this.informer = inform(this.client, ACCESS_GRANTS, namespace, {
