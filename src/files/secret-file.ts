@@ -23,9 +23,13 @@ export async function writeSecretFile(path: string, content: string, opts: { ove
     }
     await rename(temp, target);
   } catch (err) {
-    await rm(temp, { force: true });
+    // The temp file may never have existed (its folder is a file, say): that must not hide why.
+    await rm(temp, { force: true }).catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw inputError(`cannot write ${path}: permission denied`);
+    if (code === 'ENOTDIR') throw inputError(`cannot write ${path}: ${folder} is not a folder`);
+    if (code === 'EISDIR') throw inputError(`cannot write ${path}: it is a folder; give a file name`);
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw inputError(`cannot write ${path}: no space left on the device`);
     throw err;
   }
   return target;

@@ -31,7 +31,7 @@ export class LinkGenerateCommand extends ClusterCommand {
   async run(): Promise<number> {
     const format = parseOutputFormat(this.output) ?? 'yaml';
     const cost = Number(this.cost);
-    if (!Number.isInteger(cost) || cost < 1) throw usageError(`invalid --cost "${this.cost}": use a positive whole number`);
+    if (!/^\d+$/.test(this.cost.trim()) || !Number.isInteger(cost) || cost < 1 || cost > 2147483647) throw usageError(`invalid --cost "${this.cost}": use a whole number from 1 to 2147483647`);
     const generate = String(this.generateCredential);
     if (generate !== 'true' && generate !== 'false') throw usageError(`invalid --generate-credential "${generate}": use true or false`);
     if (this.name !== undefined) checkName(this.name, 'link name');
