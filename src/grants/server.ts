@@ -19,7 +19,7 @@ import { ensureIdentity, type ServerIdentity } from './identity.js';
 import { inform } from './informer.js';
 import { holdLease, releaseLease, LEASE_SECONDS } from './lease.js';
 import { grantStatus, isFilled, ownership } from './grant-status.js';
-import { checkCode, countUse, httpAnswer, type Refusal } from './redemption.js';
+import { checkCode, codeMatches, countUse, httpAnswer, type Refusal } from './redemption.js';
 
 export interface GrantServerOptions {
   client: KubeClient;
@@ -68,7 +68,8 @@ export class GrantServer {
   }
 
   async start(): Promise<string> {
-    const server = createServer({ minVersion: 'TLSv1.3', requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192 }, (req, res) => {
+    // Node checks the header and request timeouts only every connectionsCheckingInterval (30s by default): a slow-header client would hold a socket that long.
+    const server = createServer({ minVersion: 'TLSv1.3', requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192, connectionsCheckingInterval: 1000 }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         this.opts.log(`error: ${(err as Error).message}`);
         if (!res.headersSent) answer(res, 503, 'Internal error');
@@ -202,8 +203,16 @@ export class GrantServer {
     const body = await readBody(req);
     if (body === undefined) return answer(res, 400, 'Request body not valid');
     const uid = UID.exec(req.url ?? '')?.[1];
-    const grant = uid ? this.grants.get(uid) : undefined;
-    if (!grant || !this.served.has(grant.metadata.namespace!) || ownership(grant, this.baseUrl) !== 'ours') return answer(res, ...httpAnswer({ kind: 'unknown' }));
+    const found = uid ? this.grants.get(uid) : undefined;
+    const known = found && this.served.has(found.metadata.namespace!) && ownership(found, this.baseUrl) === 'ours' ? found : undefined;
+    // Without the right code, an unknown grant and a known one (expired, used up or not) get the
+    // same answer after the same work: the code is compared before anything else is looked at.
+    const matches = codeMatches(known, body);
+    if (!known || !matches) {
+      if (known) this.opts.log(`redemption grant=${known.metadata.namespace}/${known.metadata.name} outcome=refused (wrong code)`);
+      return answer(res, ...httpAnswer({ kind: 'refused', reason: 'wrong code' }));
+    }
+    const grant = known;
     const where = `${grant.metadata.namespace}/${grant.metadata.name}`;
     const name = String(req.headers.name ?? '') || grant.metadata.name;
     const subject = String(req.headers.subject ?? '') || name;
