@@ -34,14 +34,16 @@ async function admin(method: string, path: string, body?: unknown): Promise<stri
  * A kubeconfig for a new service account of `ns` bound to the Role in `file` (minus `drop`: one
  * verb of one resource taken out), or to nothing when file is undefined.
  */
-export async function userKubeconfig(ns: string, file: string | undefined, drop?: { verb: string; resource: string }): Promise<{ kubeconfig: string; user: string }> {
+export async function userKubeconfig(ns: string, file: string | undefined, drop?: { verb: string; resource: string }, secretNames: string[] = []): Promise<{ kubeconfig: string; user: string }> {
   const c = await cluster();
   const name = `u-${Math.random().toString(36).slice(2, 8)}`;
   await admin('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
   if (file) {
     const rules = roleRules(file)
       .map((r) => (drop && r.resources.includes(drop.resource) ? { ...r, verbs: r.verbs.filter((v) => v !== drop.verb) } : r))
-      .filter((r) => r.verbs.length > 0);
+      .filter((r) => r.verbs.length > 0)
+      // The placeholder the Role's comment asks an admin to replace with the credentials' names.
+      .map((r) => (r.resourceNames?.includes('link-SITE') ? { ...r, resourceNames: secretNames } : r));
     await admin('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules });
     await admin('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -12,7 +12,10 @@ export class LinkGenerateCommand extends ClusterCommand {
     details: `
       Run on a site with link access enabled. Prints one Link per endpoint group of the site, and a kubernetes.io/tls Secret
       with a fresh client certificate signed by the site's CA, ready for \`kubectl apply -f\` on the other site.
-      The certificate is made locally: nothing is created in this cluster. The output holds a private key: protect it.
+      By default the certificate is made locally, which reads the site CA's private key (Secret skupper-site-ca): nothing
+      is created in this cluster. With \`--via-controller\` the site's Skupper controller signs it instead: a Certificate
+      resource is created and its Secret awaited, and the CA is never read (for users whose Role does not allow it; see
+      deploy/rbac/). The output holds a private key: protect it.
     `,
     examples: [
       ['Link east to west', '$0 link generate -n west > link.yaml && kubectl apply -f link.yaml -n east'],
@@ -26,6 +29,7 @@ export class LinkGenerateCommand extends ClusterCommand {
   cost = Option.String('--cost', '1', { description: 'The cost of sending traffic over the link (a positive integer)' });
   generateCredential = Option.String('--generate-credential', 'true', { tolerateBoolean: true, description: 'Make the credentials Secret (true); false to reference an existing one' });
   output = Option.String('-o,--output', { description: 'Output format: yaml (documents separated by ---) or json (a List)' });
+  viaController = Option.Boolean('--via-controller', false, { description: 'Let the site\'s controller sign the credentials (a Certificate resource) instead of reading the site CA here' });
   outputFile = Option.String('--output-file', { description: 'Write the manifest to this file (mode 0600) instead of stdout' });
 
   async run(): Promise<number> {
@@ -37,8 +41,11 @@ export class LinkGenerateCommand extends ClusterCommand {
     if (this.name !== undefined) checkName(this.name, 'link name');
     if (this.tlsCredentials !== undefined) checkName(this.tlsCredentials, 'Secret name');
     if (generate === 'false' && !this.tlsCredentials) throw usageError('--generate-credential=false needs --tls-credentials naming the Secret the other site already has');
-    const { generateLinks } = await import('../../link/links.js');
-    const objects = await generateLinks(await this.client(), { name: this.name, tlsCredentials: this.tlsCredentials, cost, generateCredential: generate === 'true' });
+    if (this.viaController && generate === 'false') throw usageError('--via-controller makes credentials: it cannot be combined with --generate-credential=false');
+    const settings = { name: this.name, tlsCredentials: this.tlsCredentials, cost, generateCredential: generate === 'true' };
+    const objects = this.viaController
+      ? await (await import('../../link/via-controller.js')).generateLinksViaController(await this.client(), { ...settings, timeoutMs: this.timeoutMs() })
+      : await (await import('../../link/links.js')).generateLinks(await this.client(), settings);
     const text = format === 'json' ? await renderObjects(objects, 'json') : await renderDocuments(objects);
     if (this.outputFile) {
       const { writeSecretFile } = await import('../../files/secret-file.js');
