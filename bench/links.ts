@@ -1,12 +1,12 @@
 // Benchmark (not a test): link generate end to end, and link status over 2,000 Links, against the
 // local API server, each run as a whole process the way a user runs it. Reports medians.
 // Usage: npm run bench:links [-- --runs 9 --links 2000]
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startWithStandIns } from '../scripts/local-cluster.js';
+import { timed } from './timing.js';
 import { connect } from '../src/kube/connect.js';
 import { LINKS } from '../src/kube/resources.js';
 
@@ -14,16 +14,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, links: { type: 'string', default: '2000' } } });
 const runs = Number(values.runs);
 const linkCount = Number(values.links);
-
-function timed(cmd: string, args: string[], env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err}`))));
-  });
-}
 
 async function median(cmd: string, args: string[], env: Record<string, string>): Promise<number> {
   await timed(cmd, args, env); // warm the page cache

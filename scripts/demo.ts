@@ -25,7 +25,7 @@ function step(title: string): void {
 
 /**
  * Runs a shell command line as typed, prints it and its output. Asynchronous on purpose: the
- * site stand-ins live in this process and must keep working while the command runs.
+ * controller and router stand-ins live in this process and must keep working while the command runs.
  */
 async function sh(line: string, opts: { expectFailure?: boolean } = {}): Promise<void> {
   console.log(`\n$ ${line}`);

@@ -1,12 +1,13 @@
 // The local cluster people try the plugin on: the test harness's real kube-apiserver and etcd,
-// with site stand-ins for namespaces west and east. `npm run cluster:up` runs this file in the
+// with the controller and router stand-ins for namespaces west and east. `npm run cluster:up` runs this file in the
 // background (daemon mode); `npm run cluster:down` stops it. State lives in .cache/.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive, startCluster, type TestCluster } from '../test/cluster/harness.js';
-import { SiteStandIn } from '../test/stand-in/site-stand-in.js';
+import { ControllerStandIn } from '../test/stand-in/controller-stand-in.js';
+import { RouterStandIn } from '../test/stand-in/router-stand-in.js';
 import { connect } from '../src/kube/connect.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,12 +20,13 @@ interface State {
   kubeconfig: string;
 }
 
-export async function startWithStandIns(log?: (line: string) => void, standInNamespaces = ['west', 'east'], operationalDelayMs = 0): Promise<{ cluster: TestCluster; standIns: SiteStandIn[]; stop: () => Promise<void> }> {
+export async function startWithStandIns(log?: (line: string) => void, standInNamespaces = ['west', 'east'], operationalDelayMs = 0): Promise<{ cluster: TestCluster; standIns: (ControllerStandIn | RouterStandIn)[]; stop: () => Promise<void> }> {
   const cluster = await startCluster({ log });
-  const standIns: SiteStandIn[] = [];
+  const standIns: (ControllerStandIn | RouterStandIn)[] = [];
   for (const ns of standInNamespaces) {
     const client = await connect({ kubeconfig: cluster.kubeconfig, context: ns, env: {} });
-    standIns.push(new SiteStandIn({ client, namespace: ns, log, operationalDelayMs }).start());
+    standIns.push(new ControllerStandIn({ client, namespace: ns, log }).start());
+    standIns.push(new RouterStandIn({ client, namespace: ns, log, operationalDelayMs }).start());
   }
   const stop = async () => {
     await Promise.all(standIns.map((s) => s.stop()));
@@ -51,7 +53,7 @@ async function up(): Promise<void> {
   const out = openSync(logFile, 'w');
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'daemon'], { detached: true, stdio: ['ignore', out, out], cwd: repo });
   child.unref();
-  console.error('Starting the local cluster (kube-apiserver, etcd, site stand-ins for west and east)...');
+  console.error('Starting the local cluster (kube-apiserver, etcd, controller and router stand-ins for west and east)...');
   const deadline = Date.now() + 15 * 60_000; // the first run builds kube-apiserver
   while (Date.now() < deadline) {
     const state = readState();

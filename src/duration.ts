@@ -4,19 +4,24 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
 const DURATION = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
-/** Parses a Go-style duration ("30s", "2m", "1h30m", "500ms") into milliseconds. */
+/** The longest timer Node keeps (2^31-1 ms, about 24.8 days): longer durations are refused, not cut short. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** Parses a Go-style duration ("30s", "2m", "1h30m", "500ms") into milliseconds, at most MAX_DURATION_MS. */
 export function parseDuration(text: string, flag = 'duration'): number {
   const value = text.trim();
   if (value === '0') return 0;
+  if (value.startsWith('-')) throw usageError(`invalid ${flag} "${text}": a duration cannot be negative; use 0 to check once without waiting`);
   if (!DURATION.test(value)) {
     throw usageError(`invalid ${flag} "${text}": use a duration such as 30s, 2m or 1h30m`);
   }
   let total = 0;
   for (const [, amount, unit] of value.matchAll(PART)) total += Number(amount) * UNITS[unit!]!;
-  // Digits without end would make Infinity, which no timer or expiry can hold.
-  if (!Number.isSafeInteger(Math.round(total))) throw usageError(`invalid ${flag} "${text.length > 40 ? `${text.slice(0, 40)}...` : text}": the duration is too long; use at most a few thousand hours`);
+  if (total > MAX_DURATION_MS) throw usageError(`invalid ${flag} "${text}": the longest is ${MAX_DURATION_TEXT} (about 24.8 days)`);
   return Math.round(total);
 }
+
+export const MAX_DURATION_TEXT = '596h31m';
 
 /** Formats milliseconds the way Go prints durations, e.g. 15m0s, 1h0m0s, 1.5s, 0s. */
 export function formatDuration(ms: number): string {

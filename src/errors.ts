@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'INVALID' // 422
   | 'TIMEOUT' // a wait or request ran out of time
   | 'NOT_READY' // the cluster state does not allow the operation yet
+  | 'IO' // a local file could not be written for a reason other than its name (disk full, I/O error)
   | 'API' // any other API failure
   | 'TOKEN_EXPIRED' // a token past its expiry
   | 'TOKEN_USED_UP' // a token whose redemptions are all made

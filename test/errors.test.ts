@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inputError, SkupperError, usageError, type ErrorCode } from '../src/errors.js';
 
-const ALL: ErrorCode[] = ['USAGE', 'INPUT', 'CONFIG', 'UNREACHABLE', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CRDS_MISSING', 'CONFLICT', 'INVALID', 'TIMEOUT', 'NOT_READY', 'API'];
+const ALL: ErrorCode[] = ['USAGE', 'INPUT', 'CONFIG', 'UNREACHABLE', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CRDS_MISSING', 'CONFLICT', 'INVALID', 'TIMEOUT', 'NOT_READY', 'IO', 'API'];
 
 test('exit code 2 for USAGE and INPUT', () => {
   assert.is(new SkupperError('USAGE', 'x').exitCode, 2);

@@ -1,6 +1,7 @@
 // The test runner: every test/**/*.test.ts in one process with uvu, so that one local cluster
 // serves all files; then it stops the cluster and prints one closing line "N passed, N failed".
-import { stopAll } from './support/cluster.js';
+// The interop tests (test/interop/*.test.ts) run only in interop mode (test/interop/run.ts).
+import { interop, stopAll } from './support/cluster.js';
 
 // An optional argument narrows the run to test files whose path matches it.
 const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
@@ -20,7 +21,7 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
 }) as typeof process.stdout.write;
 
 const parsed = await parse('test', /\.test\.ts$/, { cwd: process.cwd() });
-const suites = parsed.suites.filter((s) => !only || only.test(s.file));
+const suites = parsed.suites.filter((s) => (!only || only.test(s.file)) && (interop || !/^interop[\\/]/.test(s.name)));
 try {
   await run(suites, { bail: false });
 } finally {

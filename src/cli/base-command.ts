@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'clipanion';
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { parseDuration } from '../duration.js';
+import { MAX_DURATION_TEXT, parseDuration } from '../duration.js';
 import { style } from './style.js';
 
 export interface CliContext {
@@ -58,13 +58,14 @@ export abstract class ClusterCommand extends BaseCommand {
   kubeconfig = Option.String('--kubeconfig', { description: 'Path to the kubeconfig file to use' });
   kubeContext = Option.String('--context', { description: 'The kubeconfig context to use' });
   namespace = Option.String('-n,--namespace', { description: 'The namespace of the site (default: the context\'s namespace, else "default")' });
-  timeout = Option.String('--timeout', { description: 'How long to wait for the cluster, as a duration (e.g. 30s, 2m)' });
+  timeout = Option.String('--timeout', { description: timeoutHelp(defaultTimeoutOf(this)) });
 
-  /** The default for --timeout, per command. */
-  protected defaultTimeout = '30s';
+  /** The default for --timeout, per command (a static, so that the help text can show it). */
+  static defaultTimeout = '30s';
 
+  /** The --timeout in milliseconds: 0 means check once and do not wait; at most MAX_DURATION_MS. */
   timeoutMs(): number {
-    return parseDuration(this.timeout ?? this.defaultTimeout, '--timeout');
+    return parseDuration(this.timeout ?? defaultTimeoutOf(this), '--timeout');
   }
 
   async client(): Promise<KubeClient> {
@@ -78,4 +79,12 @@ export abstract class ClusterCommand extends BaseCommand {
       requestTimeoutMs: timeoutMs > 0 ? timeoutMs : undefined,
     });
   }
+}
+
+function defaultTimeoutOf(command: ClusterCommand): string {
+  return (command.constructor as { defaultTimeout?: string }).defaultTimeout ?? '30s';
+}
+
+function timeoutHelp(defaultValue: string): string {
+  return `How long to wait, as a duration (e.g. 30s, 2m; at most ${MAX_DURATION_TEXT}); 0 checks once without waiting (default ${defaultValue})`;
 }

@@ -12,9 +12,12 @@ const FILE_FLAGS = new Set(['--kubeconfig', '--output-file']);
 const VALUES: Record<string, readonly string[]> = {
   '-o': ['json', 'yaml'],
   '--output': ['json', 'yaml'],
+  '--dry-run': ['none', 'client', 'server'],
   '--link-access-type': LINK_ACCESS_TYPES,
   '--generate-credential': ['true', 'false'],
 };
+
+const LIST_FORMATS = ['json', 'yaml', 'wide', 'name', 'jsonpath=', 'custom-columns='];
 
 export async function complete(args: string[], env: Record<string, string | undefined>): Promise<Completion> {
   const words = args.slice(0, -1);
@@ -25,9 +28,9 @@ export async function complete(args: string[], env: Record<string, string | unde
   const definitions = cli.definitions().map((d) => ({ path: d.path.split(' ').slice(name).filter((w) => /^[a-z]/.test(w)), options: d.options.map((o) => o.definition) }));
   const previous = words.at(-1);
   if (previous && FILE_FLAGS.has(previous)) return { candidates: [], directive: 0 };
-  const values = previous ? VALUES[previous] ?? (previous === '--wait' ? waitValues(words) : undefined) : undefined;
+  const values = previous ? outputValues(previous, words) ?? VALUES[previous] ?? (previous === '--wait' ? waitValues(words) : undefined) : undefined;
   if (values) return filtered([...values], partial);
-  if (previous === '--context') return filtered(await contexts(words, env), partial);
+  if (previous && CONTEXT_FLAGS.has(previous)) return filtered(await contexts(words, env), partial);
   const positional = words.filter((w, i) => !w.startsWith('-') && !(i > 0 && takesValue(words[i - 1]!, definitions)));
   const command = definitions
     .filter((d) => d.path.length > 0 && d.path.every((w, i) => positional[i] === w))
@@ -56,13 +59,24 @@ function takesValue(flag: string, definitions: { options: string[] }[]): boolean
 }
 
 function waitValues(words: string[]): readonly string[] {
+  if (words[0] === 'link' && words[1] === 'sites') return ['none', 'ready'];
   return words[0] === 'link' ? ['ready'] : ['configured', 'none', 'ready'];
+}
+
+/** Flags whose value is a kubeconfig context (--from and --to take CONTEXT[/NAMESPACE]). */
+const CONTEXT_FLAGS = new Set(['--context', '--contexts', '--from', '--to']);
+
+function outputValues(flag: string, words: string[]): readonly string[] | undefined {
+  if (flag !== '-o' && flag !== '--output') return undefined;
+  if (words[0] === 'network') return ['dot', 'json', 'mermaid', 'table', 'yaml'];
+  if (['site status', 'link status'].includes(words.filter((w) => !w.startsWith('-')).slice(0, 2).join(' '))) return LIST_FORMATS;
+  return undefined;
 }
 
 /** Commands whose argument names an existing site or link. */
 function needsName(path: string[]): boolean {
   const key = path.join(' ');
-  return ['site update', 'site status', 'site delete', 'link status', 'link check', 'link delete'].includes(key);
+  return ['site update', 'site status', 'site delete', 'link status', 'link update', 'link check', 'link delete', 'doctor'].includes(key);
 }
 
 function flagValue(words: string[], ...flags: string[]): string | undefined {
@@ -85,7 +99,7 @@ async function clusterNames(path: string[], words: string[], env: Record<string,
     const { connect } = await import('../kube/connect.js');
     const { LINKS, SITES } = await import('../kube/resources.js');
     const client = await connect({ kubeconfig: flagValue(words, '--kubeconfig'), context: flagValue(words, '--context'), namespace: flagValue(words, '-n', '--namespace'), env, requestTimeoutMs: 2000 });
-    const list = path[0] === 'site' ? await client.list(SITES) : await client.list(LINKS);
+    const list = path[0] === 'site' || path[0] === 'doctor' ? await client.list(SITES) : await client.list(LINKS);
     return list.items.map((o) => o.metadata.name);
   } catch {
     return []; // completion never prints errors

@@ -18,15 +18,21 @@ export function parseOutputFormat(value: string | undefined): OutputFormat | und
   throw usageError(`invalid output format "${value}": use -o yaml or -o json`);
 }
 
+/** What a cell takes on screen: colour codes take none. */
+export function visibleWidth(text: string): number {
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
 /** Columns padded like kubectl: three spaces between columns, no trailing spaces. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+export function table(headers: string[], rows: string[][], opts: { noHeaders?: boolean } = {}): string {
+  const shown = opts.noHeaders ? rows : [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(0, ...shown.map((r) => visibleWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleWidth(cell))))
       .join('   ')
       .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+  return shown.length === 0 ? '' : shown.map(line).join('\n') + '\n';
 }
 
 /** One object as itself; several as a kubectl-style List so that `kubectl apply -f` takes it. */
@@ -40,4 +46,143 @@ export async function renderObjects(objects: unknown[], format: OutputFormat, op
 export async function renderDocuments(objects: unknown[]): Promise<string> {
   const stringify = await yamlStringify();
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
+}
+
+/** -o of a listing command: kubectl's formats. */
+export type ListFormat = { kind: 'table' | 'wide' | 'name' | 'yaml' | 'json' } | { kind: 'jsonpath' | 'custom-columns'; expr: string };
+
+export function parseListFormat(value: string | undefined): ListFormat {
+  if (value === undefined) return { kind: 'table' };
+  if (value === 'wide' || value === 'name' || value === 'yaml' || value === 'json') return { kind: value };
+  const m = value.match(/^(jsonpath|custom-columns)=(.+)$/s);
+  if (m) {
+    const format = { kind: m[1] as 'jsonpath' | 'custom-columns', expr: m[2]! };
+    if (format.kind === 'custom-columns') customColumns(format.expr); // validate before any request
+    else compileJsonPath(format.expr);
+    return format;
+  }
+  throw usageError(`invalid output format "${value}": use -o wide, name, yaml, json, jsonpath=<template> or custom-columns=<HEADER:.path,...>`);
+}
+
+/** A column of a listing: its header, its cell, and whether only -o wide shows it. */
+export interface Column<T> {
+  header: string;
+  cell: (object: T) => string;
+  wide?: boolean;
+}
+
+type Meta = { kind?: string; apiVersion?: string; metadata: { name: string; namespace?: string } };
+
+/** Renders a list of objects in any ListFormat (yaml/json as a List). */
+export async function renderList<T extends Meta>(objects: T[], format: ListFormat, columns: Column<T>[], opts: { noHeaders?: boolean; resource: string; namespaces?: boolean }): Promise<string> {
+  switch (format.kind) {
+    case 'yaml':
+    case 'json':
+      return renderObjects(objects, format.kind);
+    case 'name':
+      return objects.map((o) => `${opts.resource}/${o.metadata.name}\n`).join('');
+    case 'jsonpath': {
+      const list = { apiVersion: 'v1', kind: 'List', items: objects };
+      return compileJsonPath(format.expr)(list);
+    }
+    case 'custom-columns': {
+      const cols = customColumns(format.expr);
+      return table(cols.map((c) => c.header), objects.map((o) => cols.map((c) => c.cell(o))), opts);
+    }
+    default: {
+      const shown = [
+        ...(opts.namespaces ? [{ header: 'NAMESPACE', cell: (o: T) => o.metadata.namespace ?? '' }] : []),
+        ...columns.filter((c) => format.kind === 'wide' || !c.wide),
+      ];
+      return table(shown.map((c) => c.header), objects.map((o) => shown.map((c) => c.cell(o))), opts);
+    }
+  }
+}
+
+function customColumns(spec: string): { header: string; cell: (o: unknown) => string }[] {
+  return spec.split(',').map((part) => {
+    const [header, path] = part.split(/:(.*)/s);
+    if (!header || !path) throw usageError(`invalid custom-columns "${spec}": use HEADER:.path[,HEADER:.path...]`);
+    const get = compileJsonPath(path.startsWith('{') ? path : `{${path}}`);
+    return { header, cell: (o: unknown) => get(o) || '<none>' };
+  });
+}
+
+/**
+ * kubectl's JSONPath template, the part people use: literal text, {.a.b}, {.list[0]}, {.list[*].x},
+ * {range .items[*]}...{end}, and {"\n"}.
+ */
+export function compileJsonPath(template: string): (data: unknown) => string {
+  const tokens: { text?: string; path?: string[]; range?: string[]; end?: true }[] = [];
+  const re = /\{([^}]*)\}/g;
+  let last = 0;
+  for (const m of template.matchAll(re)) {
+    if (m.index! > last) tokens.push({ text: template.slice(last, m.index) });
+    const inner = m[1]!.trim();
+    if (inner === 'end') tokens.push({ end: true });
+    else if (inner.startsWith('range ')) tokens.push({ range: splitPath(inner.slice(6).trim(), template) });
+    else if (/^".*"$/s.test(inner) || /^'.*'$/s.test(inner)) tokens.push({ text: inner.slice(1, -1).replace(/\\n/g, '\n').replace(/\\t/g, '\t') });
+    else tokens.push({ path: splitPath(inner, template) });
+    last = m.index! + m[0].length;
+  }
+  if (last < template.length) tokens.push({ text: template.slice(last) });
+  const render = (from: number, scope: unknown): [string, number] => {
+    let out = '';
+    for (let i = from; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.end) return [out, i];
+      if (t.text !== undefined) out += t.text;
+      else if (t.path) out += select(scope, t.path).map(show).join(' ');
+      else if (t.range) {
+        const endAt = render(i + 1, undefined)[1]; // where this range's {end} is
+        for (const item of select(scope, t.range)) out += render(i + 1, item)[0];
+        i = endAt;
+      }
+    }
+    return [out, tokens.length];
+  };
+  return (data) => render(0, data)[0];
+}
+
+function splitPath(path: string, template: string): string[] {
+  if (path !== '.' && !/^(\.[\w-]+|\[(\d+|\*)\])+$/.test(path.replace(/^@/, ''))) throw usageError(`invalid jsonpath "${template}": use paths such as {.items[*].metadata.name}`);
+  return [...path.replace(/^@/, '').matchAll(/\.([\w-]+)|\[(\d+|\*)\]/g)].map((m) => m[1] ?? `[${m[2]}]`);
+}
+
+function select(scope: unknown, path: string[]): unknown[] {
+  let current: unknown[] = [scope];
+  for (const step of path) {
+    current = current.flatMap((v) => {
+      if (v === null || v === undefined) return [];
+      if (step === '[*]') return Array.isArray(v) ? v : Object.values(v as object);
+      const index = step.match(/^\[(\d+)\]$/);
+      if (index) return Array.isArray(v) && Number(index[1]) < v.length ? [v[Number(index[1])]] : [];
+      const next = (v as Record<string, unknown>)[step];
+      return next === undefined ? [] : [next];
+    });
+  }
+  return current;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** kubectl's AGE: 45s, 3m20s, 25m, 5h10m, 30h, 3d4h, 40d, 2y30d. */
+export function age(timestamp: string | undefined, now = Date.now()): string {
+  if (!timestamp) return '<unknown>';
+  const s = Math.max(0, Math.floor((now - Date.parse(timestamp)) / 1000));
+  const m = Math.floor(s / 60);
+  const h = Math.floor(m / 60);
+  const d = Math.floor(h / 24);
+  const y = Math.floor(d / 365);
+  if (s < 120) return `${s}s`;
+  if (m < 10) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+  if (m < 180) return `${m}m`;
+  if (h < 8) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  if (h < 48) return `${h}h`;
+  if (h < 192) return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
+  if (d < 730) return `${d}d`;
+  if (d < 2920) return d % 365 ? `${y}y${d % 365}d` : `${y}y`;
+  return `${y}y`;
 }

@@ -8,7 +8,7 @@ interface Described {
   usage?: { category?: string; description?: string };
 }
 
-const CATEGORY_ORDER = ['Sites', 'Links', 'Tokens', 'Other'];
+const CATEGORY_ORDER = ['Sites', 'Links', 'Tokens', 'Network', 'Other'];
 
 export function overview(commands: readonly Described[], name: string, version: string, context: { env: Record<string, string | undefined>; colorDepth: number }): string {
   const s = style(context);
@@ -30,7 +30,7 @@ export function overview(commands: readonly Described[], name: string, version: 
     '',
     ...sections.flatMap((section) => [section, '']),
     `Connection flags on every command that reaches a cluster: --kubeconfig, --context, -n/--namespace, --timeout.`,
-    `Run "${name} <command> --help" for a command's flags and examples.`,
+    `Run "${name} help <command>" (or "${name} <command> --help") for a command's flags and examples.`,
     '',
   ].join('\n');
 }

@@ -3,7 +3,9 @@
 import { basename } from 'node:path';
 import { Builtins, Cli, UsageError, type CommandClass } from 'clipanion';
 import { reportError, type CliContext } from './base-command.js';
-import { usageError } from '../errors.js';
+import { SkupperError, usageError } from '../errors.js';
+import { commandSpecs, normalizeArgv } from './argv.js';
+import { helpText } from './help.js';
 import { commands } from '../commands/index.js';
 import { RootCommand } from '../commands/root.js';
 import { buildInfo } from '../build-info.js';
@@ -38,7 +40,10 @@ export function buildCli(name = 'kubectl skupper', selected: readonly unknown[] 
   return cli;
 }
 
-export async function runCli(argv: string[], context: CliContext, argv0?: string): Promise<number> {
+export async function runCli(rawArgv: string[], context: CliContext, argv0?: string): Promise<number> {
+  // `help <command>` is `<command> --help`; `--version` is `version`, as in kubectl and cobra.
+  let argv = rawArgv[0] === 'help' ? [...rawArgv.slice(1), ...(rawArgv.length > 1 ? ['--help'] : [])] : rawArgv;
+  if (argv.length === 1 && argv[0] === '--version') argv = ['version'];
   if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
     context.stdout.write(overview(commands, binaryName(argv0), buildInfo.version, context));
     return 0;
@@ -46,14 +51,16 @@ export async function runCli(argv: string[], context: CliContext, argv0?: string
   const cli = buildCli(binaryName(argv0), reachableCommands(argv));
   let command;
   try {
+    argv = normalizeArgv(argv, commandSpecs(cli.definitions(), cli.binaryName), cli.binaryName);
     command = cli.process(argv, context);
   } catch (err) {
+    if (err instanceof SkupperError) return reportError(err, context);
     return reportError(usageError(describeParseError(err, argv, cli)), context);
   }
   const colored = context.colorDepth > 1 && !context.env.NO_COLOR;
   // clipanion's run() would do what follows, but with its error path; we keep ours.
   if (command.help) {
-    context.stdout.write(cli.usage(command, { colored, detailed: true }));
+    context.stdout.write(helpText(cli.usage(command, { colored, detailed: true })));
     return 0;
   }
   command.cli = {
@@ -67,7 +74,7 @@ export async function runCli(argv: string[], context: CliContext, argv0?: string
     format: (c) => cli.format(c),
     process: (input, sub) => cli.process(input, { ...context, ...sub }),
     run: (input, sub) => cli.run(input, { ...context, ...sub }),
-    usage: (cmd, opts) => cli.usage(cmd, { colored, ...opts }),
+    usage: (cmd, opts) => helpText(cli.usage(cmd, { colored, ...opts })),
   };
   try {
     const code = await command.validateAndExecute();

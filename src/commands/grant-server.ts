@@ -21,7 +21,7 @@ export class GrantServerCommand extends ClusterCommand {
   });
 
   allNamespaces = Option.Boolean('-A,--all-namespaces', false, { description: 'Serve every namespace that has a Site (the TLS Secret stays in the -n namespace)' });
-  listen = Option.String('--listen', '127.0.0.1:9090', { description: 'Address and port to listen on (port 0 picks a free one)' });
+  listen = Option.String('--listen', '127.0.0.1:9090', { description: 'Address and port to listen on; port 0 picks a free one (default 127.0.0.1:9090)' });
   url = Option.String('--url', { description: 'Base URL other sites reach this server at (default: https://<listen address>)' });
 
   async run(): Promise<number> {

@@ -22,3 +22,4 @@ function groupCommand(group: string, description: string) {
 export const SiteGroupCommand = groupCommand('site', 'Create, change and inspect the Skupper site in a namespace');
 export const LinkGroupCommand = groupCommand('link', 'Generate, inspect, check and delete links between sites');
 export const TokenGroupCommand = groupCommand('token', 'Issue and redeem tokens that link sites');
+export const NetworkGroupCommand = groupCommand('network', 'Inspect the whole network of sites, across kubeconfig contexts');

@@ -10,14 +10,19 @@ import { SiteUpdateCommand } from './site/update.js';
 import { LinkCheckCommand } from './link/check.js';
 import { LinkDeleteCommand } from './link/delete.js';
 import { LinkGenerateCommand } from './link/generate.js';
+import { LinkSitesCommand } from './link/sites.js';
 import { LinkStatusCommand } from './link/status.js';
+import { LinkUpdateCommand } from './link/update.js';
 import { TokenIssueCommand } from './token/issue.js';
 import { TokenRedeemCommand } from './token/redeem.js';
 import { TokenInspectCommand } from './token/inspect.js';
 import { GrantServerCommand } from './grant-server.js';
-import { LinkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
+import { NetworkStatusCommand } from './network/status.js';
+import { DoctorCommand } from './doctor.js';
+import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
-export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand,
+export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
-  LinkGenerateCommand, LinkStatusCommand, LinkCheckCommand, LinkDeleteCommand,
+  LinkGenerateCommand, LinkStatusCommand, LinkUpdateCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
+  NetworkStatusCommand, DoctorCommand,
   TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand, CompleteCommand];

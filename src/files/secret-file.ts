@@ -2,15 +2,31 @@
 // folder, then rename), and never over an existing file unless asked: a half-written or clobbered
 // credential is worse than none.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { inputError } from '../errors.js';
+import { inputError, SkupperError } from '../errors.js';
+
+/** Why a path cannot be written, for the errors a different path would fix. */
+const PATH_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EINVAL: 'the file system does not accept this name',
+  EEXIST: 'it already exists',
+};
 
 export async function writeSecretFile(path: string, content: string, opts: { overwrite?: boolean } = {}): Promise<string> {
+  if (path === '') throw inputError('the file name is empty: name a file, or leave the flag out to print to stdout');
   const target = resolve(path);
   const folder = dirname(target);
   if (!existsSync(folder)) throw inputError(`cannot write ${path}: folder ${folder} does not exist`);
+  if (existsSync(target) && statSync(target).isDirectory()) throw inputError(`cannot write ${path}: it is a folder; name a file in it`);
   if (!opts.overwrite && existsSync(target)) throw inputError(`${path} already exists: remove it or choose another file name`);
   const temp = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -23,14 +39,12 @@ export async function writeSecretFile(path: string, content: string, opts: { ove
     }
     await rename(temp, target);
   } catch (err) {
-    // The temp file may never have existed (its folder is a file, say): that must not hide why.
-    await rm(temp, { force: true }).catch(() => undefined);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw inputError(`cannot write ${path}: permission denied`);
-    if (code === 'ENOTDIR') throw inputError(`cannot write ${path}: ${folder} is not a folder`);
-    if (code === 'EISDIR') throw inputError(`cannot write ${path}: it is a folder; give a file name`);
-    if (code === 'ENOSPC' || code === 'EDQUOT') throw inputError(`cannot write ${path}: no space left on the device`);
-    throw err;
+    await rm(temp, { force: true }).catch(() => {}); // the temp file may never have existed
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const problem = PATH_PROBLEMS[code];
+    if (problem) throw inputError(`cannot write ${path}: ${problem} (${code}); choose another file name`);
+    // Disk full, quota, I/O error: the path is fine, the operation failed.
+    throw new SkupperError('IO', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
   return target;
 }

@@ -66,17 +66,28 @@ export async function checkCode(grant: AccessGrant, posted: string, keys: () => 
   return 'ok';
 }
 
+export interface Counted {
+  /** The grant as written. */
+  grant: AccessGrant;
+  /** How many of the wanted uses were counted (0 when none was left). */
+  granted: number;
+  /** The count before this write. */
+  before: number;
+}
+
 /**
- * Counts one use, with the resourceVersion of the grant we hold, re-reading it on a conflict.
- * Returns the grant as written, or undefined when it has no use left.
+ * Counts up to `wanted` uses in one write (redemptions waiting at the same moment share it), with
+ * the resourceVersion of the grant we hold, re-reading it on a conflict. Never more than allowed.
  */
-export async function countUse(client: KubeClient, grant: AccessGrant): Promise<AccessGrant | undefined> {
+export async function countUses(client: KubeClient, grant: AccessGrant, wanted: number): Promise<Counted> {
   let current = grant;
   for (let attempt = 0; attempt < 20; attempt++) {
     const used = current.status?.redemptions ?? 0;
-    if (used >= allowedRedemptions(current)) return undefined;
+    const granted = Math.max(0, Math.min(wanted, allowedRedemptions(current) - used));
+    if (granted === 0) return { grant: current, granted, before: used };
     try {
-      return await client.patch(ACCESS_GRANTS, current.metadata.name, { metadata: { resourceVersion: current.metadata.resourceVersion }, status: { redemptions: used + 1 } }, current.metadata.namespace, 'status');
+      const written = await client.patch(ACCESS_GRANTS, current.metadata.name, { metadata: { resourceVersion: current.metadata.resourceVersion }, status: { redemptions: used + granted } }, current.metadata.namespace, 'status');
+      return { grant: written, granted, before: used };
     } catch (err) {
       if (!(err instanceof SkupperError && err.code === 'CONFLICT')) throw err;
       current = await client.get(ACCESS_GRANTS, current.metadata.name, current.metadata.namespace);

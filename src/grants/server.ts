@@ -12,14 +12,14 @@ import type { PemPair } from '../certs/pem.js';
 import { linkCredentials, readIssuer } from '../link/credentials.js';
 import { linkManifests } from '../link/manifests.js';
 import { loadYaml } from '../token/yaml.js';
-import { issuerClaim } from '../token/claims.js';
+import { issuerClaim, peekClaims } from '../token/claims.js';
 import { signClaims } from '../token/jwt.js';
 import { publicKeys, signingKeyFor, SIGNING_KEYS_SECRET, type PublicKey } from '../token/signing-keys.js';
 import { ensureIdentity, type ServerIdentity } from './identity.js';
-import { inform } from './informer.js';
+import { follow } from '../kube/wait.js';
 import { holdLease, releaseLease, LEASE_SECONDS } from './lease.js';
-import { grantStatus, isFilled, ownership } from './grant-status.js';
-import { checkCode, codeMatches, countUse, httpAnswer, type Refusal } from './redemption.js';
+import { allowedRedemptions, grantStatus, isFilled, ownership } from './grant-status.js';
+import { checkCode, codeMatches, countUses, httpAnswer, type Refusal } from './redemption.js';
 
 export interface GrantServerOptions {
   client: KubeClient;
@@ -59,7 +59,7 @@ export class GrantServer {
   private readonly abort = new AbortController();
   private readonly sockets = new Set<Socket>();
   private leaseTimer?: NodeJS.Timeout;
-  private informer?: Promise<void>;
+  private following?: Promise<void>;
 
   constructor(private readonly opts: GrantServerOptions) {}
 
@@ -99,16 +99,29 @@ export class GrantServer {
     }
     this.leaseTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`)), (LEASE_SECONDS * 1000) / 3);
     const namespace = this.opts.namespaces === 'all' ? '' : this.opts.namespaces.length === 1 ? this.opts.namespaces[0]! : '';
-    this.informer = inform(this.client, ACCESS_GRANTS, namespace, {
-      synced: (items) => {
-        this.grants.clear();
-        for (const g of items) this.remember(g);
-      },
-      changed: (g) => this.remember(g),
-      deleted: (g) => this.grants.delete(g.metadata.uid!),
-      error: (err) => this.opts.log(`watching AccessGrants: ${(err as Error).message}`),
-    }, this.abort.signal);
+    this.following = this.followGrants(namespace);
     return this.baseUrl;
+  }
+
+  /** Keeps the view of the AccessGrants current until stopped, starting over after a failure. */
+  private async followGrants(namespace: string): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      try {
+        await follow(this.client, { type: ACCESS_GRANTS, namespace }, signal, (_, changes) => {
+          if (changes[0]?.type === 'LISTED') this.grants.clear();
+          for (const { type, object } of changes) {
+            if (type === 'DELETED') this.grants.delete(object.metadata.uid!);
+            else this.remember(object);
+          }
+          return false;
+        });
+      } catch (err) {
+        if (signal.aborted) return;
+        this.opts.log(`watching AccessGrants: ${(err as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -123,7 +136,7 @@ export class GrantServer {
         for (const socket of this.sockets) socket.destroy();
       }, 2000).unref();
     });
-    await this.informer;
+    await this.following;
     await Promise.all([...this.served].map((ns) => releaseLease(this.client, ns, this.identity).catch(() => undefined)));
     this.served.clear();
   }
@@ -148,6 +161,10 @@ export class GrantServer {
   private readonly warned = new Set<string>();
 
   private remember(grant: AccessGrant): void {
+    // A watch event can trail the grant our own status write returned: keep the newer one, or the
+    // next count would be written against a stale resourceVersion and conflict.
+    const known = this.grants.get(grant.metadata.uid!);
+    if (known && Number(known.metadata.resourceVersion) > Number(grant.metadata.resourceVersion)) return;
     this.grants.set(grant.metadata.uid!, grant);
     if (!this.served.has(grant.metadata.namespace!) || isFilled(grant, this.baseUrl, this.tls!.ca) || ownership(grant, this.baseUrl) === 'theirs') return;
     void this.serialized(grant.metadata.uid!, () => this.fill(grant.metadata.uid!)).catch((err: unknown) => this.opts.log(`AccessGrant ${grant.metadata.namespace}/${grant.metadata.name}: ${(err as Error).message}`));
@@ -224,7 +241,7 @@ export class GrantServer {
       res.end(outcome.body);
       return;
     }
-    const allowed = grant.spec.redemptionsAllowed ?? 1;
+    const allowed = allowedRedemptions(grant);
     this.opts.log(`redemption grant=${where} outcome=${outcome.kind}${outcome.kind === 'refused' ? ` (${outcome.reason})` : ''}${outcome.kind === 'failed' ? ` (${outcome.message})` : ''} left=${Math.max(0, allowed - (this.grants.get(uid!)?.status?.redemptions ?? 0))}`);
     return answer(res, ...httpAnswer(outcome));
   }
@@ -233,7 +250,9 @@ export class GrantServer {
     const grant = this.grants.get(uid)!;
     const context = await this.siteContext(grant.metadata.namespace!).catch((err: unknown) => err as Error);
     if (context instanceof Error) return { kind: 'failed', message: context.message };
-    const keys = async () => (code.includes('.') && !context.keys.size ? (await this.siteContext(grant.metadata.namespace!, true)).keys : context.keys);
+    // A key made since we last read the set (first use, rotation): read it again, once.
+    const kid = peekClaims(code)?.header.kid;
+    const keys = async () => (typeof kid === 'string' && !context.keys.has(kid) ? (await this.siteContext(grant.metadata.namespace!, true)).keys : context.keys);
     const checked = await checkCode(grant, code, keys, issuerClaim({ name: context.site.metadata.name, uid: context.site.metadata.uid! }));
     if (checked !== 'ok') return checked;
     // The credentials first, outside the grant's lock: only a use that produced them is counted.
@@ -243,14 +262,35 @@ export class GrantServer {
     } catch (err) {
       return { kind: 'failed', message: `making the credentials failed: ${(err as Error).message}` };
     }
-    return this.serialized(uid, async () => {
-      const written = await countUse(this.client, this.grants.get(uid) ?? grant).catch((err: unknown) => err as Error);
-      if (written instanceof Error) return { kind: 'failed', message: written.message } as const;
-      if (!written) return { kind: 'used-up', allowed: grant.spec.redemptionsAllowed ?? 1 } as const;
-      this.grants.set(uid, written);
-      return { kind: 'redeemed', used: written.status?.redemptions ?? 0, allowed: written.spec.redemptionsAllowed ?? 1, body } as const;
+    const counted = await this.countOne(uid);
+    if (counted instanceof Error) return { kind: 'failed', message: counted.message };
+    if (counted === undefined) return { kind: 'used-up', allowed: allowedRedemptions(grant) };
+    return { kind: 'redeemed', used: counted, allowed: allowedRedemptions(grant), body };
+  }
+
+  /**
+   * Counts one use of a grant: the use number, undefined when none is left. Uses that wait while a
+   * write is in flight are counted together in the next write (one API call for many callers, in
+   * arrival order), so the count stays exact and throughput grows with the number of callers.
+   */
+  private countOne(uid: string): Promise<number | undefined | Error> {
+    return new Promise((resolve) => {
+      const queue = this.pending.get(uid) ?? [];
+      queue.push(resolve);
+      this.pending.set(uid, queue);
+      if (queue.length > 1) return;
+      void this.serialized(uid, async () => {
+        const batch = this.pending.get(uid) ?? [];
+        this.pending.delete(uid);
+        const counted = await countUses(this.client, this.grants.get(uid)!, batch.length).catch((err: unknown) => err as Error);
+        if (counted instanceof Error) return batch.forEach((r) => r(counted));
+        this.remember(counted.grant);
+        batch.forEach((r, i) => r(i < counted.granted ? counted.before + i + 1 : undefined));
+      });
     });
   }
+
+  private readonly pending = new Map<string, ((use: number | undefined | Error) => void)[]>();
 
   /** The response: a kubernetes.io/tls Secret with a client certificate from the site's CA, then its Links. */
   private async credentials(context: SiteContext, name: string, subject: string): Promise<string> {

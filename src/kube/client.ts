@@ -80,16 +80,19 @@ export class KubeClient {
   }
 
   /** JSON merge patch: changes only the fields given, so unrelated fields survive. */
-  async patch<T>(type: ResourceType<T>, name: string, patch: unknown, namespace = this.namespace, subresource?: string): Promise<T> {
+  async patch<T>(type: ResourceType<T>, name: string, patch: unknown, namespace = this.namespace, subresource?: string, opts: { dryRun?: boolean } = {}): Promise<T> {
     return this.call<T>('PATCH', this.path(type, namespace, name, subresource), call('patch', type, namespace, name, this.server), {
       body: patch,
       contentType: 'application/merge-patch+json',
+      query: { dryRun: opts.dryRun ? 'All' : undefined },
     });
   }
 
-  async delete(type: ResourceType, name: string, namespace = this.namespace, opts: { propagation?: 'Background' | 'Foreground' } = {}): Promise<void> {
+  async delete(type: ResourceType, name: string, namespace = this.namespace, opts: { propagation?: 'Background' | 'Foreground'; dryRun?: boolean } = {}): Promise<void> {
+    // With a body, the API server reads DeleteOptions from it alone (query parameters are ignored).
+    const options = { ...(opts.propagation ? { propagationPolicy: opts.propagation } : {}), ...(opts.dryRun ? { dryRun: ['All'] } : {}) };
     await this.call('DELETE', this.path(type, namespace, name), call('delete', type, namespace, name, this.server), {
-      body: opts.propagation ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: opts.propagation } : undefined,
+      body: Object.keys(options).length > 0 ? { kind: 'DeleteOptions', apiVersion: 'v1', ...options } : undefined,
     });
   }
 
@@ -168,6 +171,26 @@ export class KubeClient {
     });
     if (!response.ok) throw apiError(response.status, text, ctx);
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * The API server's clock, from the Date header of GET /version, with this machine's clock at
+   * the moments the request left and the answer came (to judge the offset and its uncertainty).
+   */
+  async serverClock(): Promise<{ serverDate?: Date; sentAt: number; receivedAt: number }> {
+    const { headers, dispatcher } = await this.auth;
+    const ctx: CallContext = { verb: 'get', kind: 'version', plural: 'version', group: '', server: this.server };
+    const sentAt = Date.now();
+    let response;
+    try {
+      response = await fetch(this.url('/version'), { headers: { ...headers, accept: 'application/json' }, dispatcher, signal: AbortSignal.timeout(this.requestTimeoutMs) });
+      await response.arrayBuffer();
+    } catch (err) {
+      throw transportError(err, ctx, this.requestTimeoutMs);
+    }
+    const receivedAt = Date.now();
+    const date = response.headers.get('date');
+    return { serverDate: date ? new Date(date) : undefined, sentAt, receivedAt };
   }
 }
 

@@ -180,24 +180,45 @@ export const ACCESS_GRANTS = skupper<AccessGrant>('AccessGrant', 'accessgrants')
 export const ACCESS_TOKENS = skupper<AccessToken>('AccessToken', 'accesstokens');
 export const ROUTER_ACCESSES = skupper<RouterAccess>('RouterAccess', 'routeraccesses');
 export const CERTIFICATES = skupper<Certificate>('Certificate', 'certificates');
+/** Kinds the plugin only lists and deletes (site delete --all); their specs are not read. */
+export type OtherSkupperResource = Resource<string, Record<string, unknown>, SkupperStatus>;
+export const CONNECTORS = skupper<OtherSkupperResource>('Connector', 'connectors');
+export const LISTENERS = skupper<OtherSkupperResource>('Listener', 'listeners');
+export const SECURED_ACCESSES = skupper<OtherSkupperResource>('SecuredAccess', 'securedaccesses');
+export const ATTACHED_CONNECTORS = skupper<OtherSkupperResource>('AttachedConnector', 'attachedconnectors');
+export const ATTACHED_CONNECTOR_BINDINGS = skupper<OtherSkupperResource>('AttachedConnectorBinding', 'attachedconnectorbindings');
 export const SECRETS: ResourceType<Secret> = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets' };
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;
 }
 
-/** coordination.k8s.io/v1 Lease: which grant server serves a namespace. */
+// Kubernetes kinds the doctor reads: only the fields it uses.
+
+export interface Deployment {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec?: { replicas?: number };
+  status?: { replicas?: number; availableReplicas?: number; conditions?: { type: string; status: string; message?: string }[] };
+}
+
+/** coordination.k8s.io/v1 Lease: who holds a role, until when. */
 export interface Lease {
   apiVersion: 'coordination.k8s.io/v1';
   kind: 'Lease';
   metadata: ObjectMeta;
-  spec: {
-    holderIdentity?: string;
-    leaseDurationSeconds?: number;
-    acquireTime?: string;
-    renewTime?: string;
-    leaseTransitions?: number;
-  };
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
 }
 
+export interface SelfSubjectAccessReview {
+  apiVersion: 'authorization.k8s.io/v1';
+  kind: 'SelfSubjectAccessReview';
+  metadata?: Partial<ObjectMeta>;
+  spec: { resourceAttributes: { namespace?: string; verb: string; group: string; resource: string; name?: string } };
+  status?: { allowed: boolean; denied?: boolean; reason?: string };
+}
+
+export const DEPLOYMENTS: ResourceType<Deployment> = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments' };
 export const LEASES: ResourceType<Lease> = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases' };
+export const SELF_SUBJECT_ACCESS_REVIEWS: ResourceType<SelfSubjectAccessReview> = { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews' };

@@ -3,13 +3,9 @@
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from './client.js';
 import type { ResourceType } from './resources.js';
+import { formatDuration, MAX_DURATION_MS } from '../duration.js';
 
-export interface WaitOptions<T> {
-  type: ResourceType<T>;
-  namespace: string;
-  /** Objects to follow: one name, or a label selector, or all in the namespace. */
-  name?: string;
-  labelSelector?: string;
+export interface WaitOptions<T> extends FollowOptions<T> {
   timeoutMs: number;
   /** Called with the current objects (by name) after every change; true ends the wait. */
   done: (objects: ReadonlyMap<string, T>) => boolean;
@@ -17,28 +13,59 @@ export interface WaitOptions<T> {
   describeTimeout: (objects: ReadonlyMap<string, T>) => string;
 }
 
-type Named = { metadata: { name: string; resourceVersion?: string } };
+type Named = { metadata: { name: string; namespace?: string; resourceVersion?: string } };
 
-export async function waitFor<T>(client: KubeClient, opts: WaitOptions<T>): Promise<ReadonlyMap<string, T>> {
-  const deadline = AbortSignal.timeout(opts.timeoutMs);
+export interface FollowOptions<T> {
+  type: ResourceType<T>;
+  /** '' follows every namespace; objects are then keyed "namespace/name", else by name. */
+  namespace: string;
+  name?: string;
+  labelSelector?: string;
+}
+
+export interface Change<T> {
+  type: 'LISTED' | 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: T;
+}
+
+/**
+ * Lists, then streams changes from the list's resourceVersion, re-listing when the watch expires,
+ * until `changed` returns true (then true) or the signal aborts (then false). `changed` sees the
+ * current objects and what changed (every object, as LISTED, after a (re)list). `once` stops after
+ * the first list.
+ */
+export async function follow<T>(
+  client: KubeClient,
+  opts: FollowOptions<T>,
+  signal: AbortSignal,
+  changed: (objects: ReadonlyMap<string, T>, changes: Change<T>[]) => boolean,
+  once = false,
+  end?: number,
+): Promise<boolean> {
   const query = {
     fieldSelector: opts.name ? `metadata.name=${opts.name}` : undefined,
     labelSelector: opts.labelSelector,
   };
+  const key = (o: Named) => (opts.namespace === '' ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
   const objects = new Map<string, T>();
-  while (!deadline.aborted) {
+  let listed = false;
+  while (!signal.aborted || !listed) {
     // (Re)list to get a consistent starting point, then follow changes from its resourceVersion.
     const list = await client.list(opts.type, opts.namespace, query);
+    listed = true;
     objects.clear();
-    for (const item of list.items) objects.set((item as Named).metadata.name, item);
-    if (opts.done(objects)) return objects;
+    for (const item of list.items) objects.set(key(item as Named), item);
+    if (changed(objects, list.items.map((object) => ({ type: 'LISTED', object })))) return true;
+    if (once) return false;
     let resourceVersion = list.metadata.resourceVersion;
     let expired = false;
-    while (!deadline.aborted && !expired) {
+    while (!signal.aborted && !expired) {
+      // Watches end on the server after timeoutSeconds; we then watch again from where we were.
+      const seconds = end === undefined ? 300 : Math.max(1, Math.ceil((end - Date.now()) / 1000));
       const ended = await client.watch<T>(
         opts.type,
         opts.namespace,
-        { ...query, resourceVersion, timeoutSeconds: String(Math.max(1, Math.ceil(opts.timeoutMs / 1000))) },
+        { ...query, resourceVersion, timeoutSeconds: String(seconds) },
         (event) => {
           if (event.type === 'ERROR') {
             expired = true; // 410 Gone: our resourceVersion is too old; re-list.
@@ -47,15 +74,64 @@ export async function waitFor<T>(client: KubeClient, opts: WaitOptions<T>): Prom
           const object = event.object as T & Named;
           resourceVersion = object.metadata.resourceVersion ?? resourceVersion;
           if (event.type === 'BOOKMARK') return false;
-          if (event.type === 'DELETED') objects.delete(object.metadata.name);
-          else objects.set(object.metadata.name, object);
-          return opts.done(objects);
+          if (event.type === 'DELETED') objects.delete(key(object));
+          else objects.set(key(object), object);
+          return changed(objects, [{ type: event.type, object }]);
         },
-        deadline,
+        signal,
       );
       if (ended === 'expired') expired = true;
-      else if (ended === 'done' && !expired && !deadline.aborted) return objects;
+      else if (ended === 'done' && !expired && !signal.aborted) return true;
     }
   }
-  throw new SkupperError('TIMEOUT', opts.describeTimeout(objects));
+  return false;
 }
+
+/** Streams the objects as listed, then each one that changes (sorted by namespace and name; deletions left out), until the signal aborts. */
+export async function streamObjects<T>(client: KubeClient, opts: FollowOptions<T>, signal: AbortSignal, onObjects: (objects: T[]) => void): Promise<void> {
+  const order = (o: T) => `${(o as Named).metadata.namespace ?? ''}/${(o as Named).metadata.name}`;
+  await follow(client, opts, signal, (_, changes) => {
+    onObjects(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort((a, b) => order(a).localeCompare(order(b))));
+    return false;
+  });
+}
+
+/**
+ * Waits until `done` holds. A timeout of 0 checks once and does not wait (as `kubectl wait
+ * --timeout=0`); timeouts are bounded by MAX_DURATION_MS where they are parsed, and clamped here
+ * too because timers refuse anything longer.
+ */
+export async function waitFor<T>(client: KubeClient, opts: WaitOptions<T>): Promise<ReadonlyMap<string, T>> {
+  const timeoutMs = Math.min(Math.max(0, opts.timeoutMs), MAX_DURATION_MS);
+  let last: ReadonlyMap<string, T> = new Map();
+  const done = await follow(client, opts, AbortSignal.timeout(timeoutMs), (objects) => opts.done((last = objects)), timeoutMs === 0, Date.now() + timeoutMs);
+  if (done) return last;
+  throw new SkupperError('TIMEOUT', opts.describeTimeout(last));
+}
+
+export interface GoneOptions {
+  /** false: return once the delete is accepted. */
+  wait: boolean;
+  /** 0: check once whether it is gone, without waiting. */
+  timeoutMs: number;
+}
+
+/** After a delete: whether the object is gone, waiting for it as the options say. */
+export async function waitUntilGone(client: KubeClient, type: ResourceType, name: string, namespace: string, opts: GoneOptions): Promise<boolean> {
+  if (!opts.wait) return false;
+  try {
+    await waitFor(client, {
+      type,
+      namespace,
+      name,
+      timeoutMs: opts.timeoutMs,
+      done: (objects) => !objects.has(name),
+      describeTimeout: () => `${type.kind} "${name}" is still being deleted after ${formatDuration(opts.timeoutMs)}: check its finalizers with "kubectl get ${type.kind.toLowerCase()} ${name} -n ${namespace} -o yaml"`,
+    });
+    return true;
+  } catch (err) {
+    if (opts.timeoutMs === 0 && err instanceof SkupperError && err.code === 'TIMEOUT') return false;
+    throw err;
+  }
+}
+

@@ -5,7 +5,7 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { KubeClient } from '../kube/client.js';
-import { SECRETS, type Link } from '../kube/resources.js';
+import { SECRETS, type Endpoint, type Link } from '../kube/resources.js';
 
 export type StepResult = { ok: true; detail?: string } | { ok: false; detail: string } | { ok: null; detail: string }; // null: not tried
 
@@ -30,11 +30,19 @@ export async function checkLink(client: KubeClient, link: Link, timeoutMs: numbe
   const data = secret?.data ?? {};
   const creds = { cert: d(data['tls.crt']), key: d(data['tls.key']), ca: d(data['ca.crt']) };
   const missing = !secret ? `Secret "${secretName ?? ''}" not found` : !creds.cert || !creds.key || !creds.ca ? `Secret "${secretName}" lacks tls.crt, tls.key or ca.crt` : undefined;
+  return checkEndpoints(link.metadata.name, link.spec.endpoints, creds, timeoutMs, missing);
+}
+
+/**
+ * Dials each endpoint with the given client credentials (PEM). `missing` says why there are no
+ * usable credentials: TCP is still tried, TLS is not.
+ */
+export async function checkEndpoints(link: string, endpointList: Endpoint[], creds: { cert: string; key: string; ca: string }, timeoutMs: number, missing?: string): Promise<EndpointCheck[]> {
   const clientCertExpires = creds.cert ? expiry(creds.cert) : undefined;
-  const endpoints = [...link.spec.endpoints].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+  const endpoints = [...endpointList].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
   return Promise.all(
     endpoints.map(async (endpoint) => {
-      const base = { link: link.metadata.name, endpoint: endpoint.name ?? '', address: `${endpoint.host ?? ''}:${endpoint.port ?? ''}`, clientCertExpires };
+      const base = { link, endpoint: endpoint.name ?? '', address: `${endpoint.host ?? ''}:${endpoint.port ?? ''}`, clientCertExpires };
       const tcp = await tcpCheck(endpoint.host ?? '', Number(endpoint.port), timeoutMs);
       if (!tcp.ok) return { ...base, tcp, serverTrusted: notTried, clientAccepted: notTried };
       if (missing) return { ...base, tcp, serverTrusted: { ok: false, detail: missing } as StepResult, clientAccepted: notTried };

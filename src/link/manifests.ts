@@ -24,11 +24,14 @@ export function endpointGroups(site: Site): Map<string, Endpoint[]> {
   );
 }
 
-/** Refuses, with what to do, a site that other sites cannot link to yet. */
-export function requireLinkAccess(site: Site): void {
+/**
+ * Refuses, with what to do, a site that other sites cannot link to yet. `where` (e.g.
+ * " --context west -n team-a") completes the command to run when the site is not the current one.
+ */
+export function requireLinkAccess(site: Site, where = ''): void {
   const name = site.metadata.name;
   if (!site.spec.linkAccess || site.spec.linkAccess === 'none') {
-    throw new SkupperError('NOT_READY', `link access is not enabled on site "${name}": run "kubectl skupper site update --enable-link-access" on it first`);
+    throw new SkupperError('NOT_READY', `link access is not enabled on site "${name}": run "kubectl skupper site update --enable-link-access${where}" on it first`);
   }
   if (!site.status?.endpoints?.length) {
     throw new SkupperError('NOT_READY', `site "${name}" has link access enabled but no endpoints yet: wait until "kubectl skupper site status" lists them, then try again`);

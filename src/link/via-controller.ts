@@ -14,7 +14,7 @@ import type { GenerateOptions } from './links.js';
 const complete = (s: Secret | undefined) => Boolean(s?.data?.['tls.crt'] && s.data['tls.key'] && s.data['ca.crt']);
 
 export async function generateLinksViaController(client: KubeClient, opts: GenerateOptions & { timeoutMs: number }): Promise<(Secret | Link)[]> {
-  const site = await resolveSite(client);
+  const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
   requireLinkAccess(site);
   const name = opts.tlsCredentials ?? `link-${site.metadata.name}`;
   const links = linkManifests(site, { name: opts.name, tlsCredentials: name, cost: opts.cost });

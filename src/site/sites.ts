@@ -2,10 +2,13 @@
 // controller to act on it. Returns data and throws SkupperError; never prints.
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { SITES, SKUPPER_API_VERSION, type Site } from '../kube/resources.js';
-import { waitFor } from '../kube/wait.js';
+import {
+  ACCESS_GRANTS, ACCESS_TOKENS, ATTACHED_CONNECTOR_BINDINGS, ATTACHED_CONNECTORS, CERTIFICATES, CONNECTORS, LINKS, LISTENERS, ROUTER_ACCESSES, SECURED_ACCESSES, SITES, SKUPPER_API_VERSION,
+  type ResourceType, type Site,
+} from '../kube/resources.js';
+import { streamObjects, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
-import { conditionsTrue, currentError, statusMessage } from '../status/readiness.js';
+import { conditionsTrue, currentError, isReady, statusMessage } from '../status/readiness.js';
 import type { LinkAccessType, WaitMode } from './validate.js';
 
 export interface SiteSettings {
@@ -28,13 +31,18 @@ export function siteManifest(settings: SiteSettings): Site {
   };
 }
 
-export async function listSites(client: KubeClient, namespace = client.namespace): Promise<Site[]> {
-  const list = await client.list(SITES, namespace);
-  return list.items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+/** Sites of a namespace ('' for every namespace), sorted by namespace then name. */
+export async function listSites(client: KubeClient, namespace = client.namespace, opts: { labelSelector?: string } = {}): Promise<Site[]> {
+  const list = await client.list(SITES, namespace, { labelSelector: opts.labelSelector });
+  return list.items.sort(byNamespaceAndName);
+}
+
+export function byNamespaceAndName(a: { metadata: { name: string; namespace?: string } }, b: { metadata: { name: string; namespace?: string } }): number {
+  return (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
 }
 
 /** The named site, or the only site of the namespace. */
-export async function resolveSite(client: KubeClient, name?: string, namespace = client.namespace): Promise<Site> {
+export async function resolveSite(client: KubeClient, name?: string, namespace = client.namespace, opts: { flag?: string } = {}): Promise<Site> {
   if (name) {
     const site = await client.find(SITES, name, namespace);
     if (!site) throw new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status"`);
@@ -43,7 +51,7 @@ export async function resolveSite(client: KubeClient, name?: string, namespace =
   const sites = await listSites(client, namespace);
   if (sites.length === 0) throw noSite(namespace);
   if (sites.length > 1) {
-    throw new SkupperError('USAGE', `namespace "${namespace}" has several sites (${sites.map((s) => s.metadata.name).join(', ')}): name the one you mean`);
+    throw new SkupperError('USAGE', `namespace "${namespace}" has several sites (${sites.map((s) => s.metadata.name).join(', ')}): name the one you mean${opts.flag ? ` with ${opts.flag}` : ''}`);
   }
   return sites[0]!;
 }
@@ -52,14 +60,16 @@ export function noSite(namespace: string): SkupperError {
   return new SkupperError('NOT_FOUND', `there is no Skupper site in namespace "${namespace}": create one with "kubectl skupper site create <name>"`);
 }
 
-export async function createSite(client: KubeClient, settings: SiteSettings): Promise<Site> {
+export async function createSite(client: KubeClient, settings: SiteSettings, opts: { dryRun?: 'client' | 'server' } = {}): Promise<Site> {
   const namespace = client.namespace;
   const existing = await listSites(client, namespace);
   if (existing.length > 0) {
     const names = existing.map((s) => `"${s.metadata.name}"`).join(', ');
     throw new SkupperError('CONFLICT', `namespace "${namespace}" already has a site (${names}); a namespace holds one site: change it with "kubectl skupper site update"`);
   }
-  return client.create(SITES, siteManifest({ ...settings, namespace }), namespace);
+  const site = siteManifest({ ...settings, namespace });
+  if (opts.dryRun === 'client') return site;
+  return client.create(SITES, site, namespace, { dryRun: opts.dryRun === 'server' });
 }
 
 export interface SiteChanges {
@@ -76,8 +86,8 @@ export interface SiteUpdate {
 }
 
 /** Changes only what was asked for, with a merge patch: settings, labels, edge and the rest survive. */
-export async function updateSite(client: KubeClient, name: string | undefined, changes: SiteChanges): Promise<SiteUpdate> {
-  const site = await resolveSite(client, name);
+export async function updateSite(client: KubeClient, name: string | undefined, changes: SiteChanges, opts: { dryRun?: 'client' | 'server' } = {}): Promise<SiteUpdate> {
+  const site = await resolveSite(client, name, client.namespace, { flag: 'the site name argument' });
   const patch: { spec: Record<string, unknown> } = { spec: {} };
   const done: string[] = [];
   const same: string[] = [];
@@ -104,24 +114,47 @@ export async function updateSite(client: KubeClient, name: string | undefined, c
   if (done.length === 0) return { site, changes: [], unchanged: same };
   // Guard against a concurrent change with the resourceVersion we read.
   const body = { metadata: { resourceVersion: site.metadata.resourceVersion }, ...patch };
-  const updated = await client.patch(SITES, site.metadata.name, body, site.metadata.namespace);
+  if (opts.dryRun === 'client') return { site, changes: done, unchanged: same };
+  const updated = await client.patch(SITES, site.metadata.name, body, site.metadata.namespace, undefined, { dryRun: opts.dryRun === 'server' });
   return { site: updated, changes: done, unchanged: same };
 }
 
-export async function deleteSite(client: KubeClient, name: string | undefined, opts: { wait: boolean; timeoutMs: number }): Promise<Site> {
-  const site = await resolveSite(client, name);
-  await client.delete(SITES, site.metadata.name, site.metadata.namespace, { propagation: 'Background' });
-  if (opts.wait) {
-    await waitFor(client, {
-      type: SITES,
-      namespace: site.metadata.namespace ?? client.namespace,
-      name: site.metadata.name,
-      timeoutMs: opts.timeoutMs,
-      done: (objects) => !objects.has(site.metadata.name),
-      describeTimeout: () => `Site "${site.metadata.name}" is still being deleted after ${formatDuration(opts.timeoutMs)}: check its finalizers with "kubectl get site ${site.metadata.name} -o yaml"`,
-    });
+/** Every other Skupper kind a namespace may hold, in the order `site delete --all` removes them (as upstream, plus Links). */
+const NAMESPACE_KINDS: ResourceType<{ metadata: { name: string } }>[] = [
+  CONNECTORS, LISTENERS, LINKS, ACCESS_TOKENS, ACCESS_GRANTS, ROUTER_ACCESSES, SECURED_ACCESSES, CERTIFICATES, ATTACHED_CONNECTORS, ATTACHED_CONNECTOR_BINDINGS,
+];
+
+export interface SiteDeletion {
+  site: Site;
+  gone: boolean;
+  /** With `all`: the other resources deleted, as "kind/name". */
+  others: string[];
+}
+
+export async function deleteSite(client: KubeClient, name: string | undefined, opts: GoneOptions & { dryRun?: 'client' | 'server'; all?: boolean }): Promise<SiteDeletion> {
+  const site = await resolveSite(client, name, client.namespace, { flag: 'the site name argument' });
+  const dryRun = opts.dryRun === 'server';
+  const namespace = site.metadata.namespace ?? client.namespace;
+  if (opts.dryRun !== 'client') await client.delete(SITES, site.metadata.name, namespace, { propagation: 'Background', dryRun });
+  const others: string[] = [];
+  if (opts.all) {
+    for (const type of NAMESPACE_KINDS) {
+      let items: { metadata: { name: string } }[];
+      try {
+        items = (await client.list(type, namespace)).items;
+      } catch (err) {
+        if (err instanceof SkupperError && err.code === 'CRDS_MISSING') continue; // that kind is not installed: none exist
+        throw err;
+      }
+      for (const item of items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+        if (opts.dryRun !== 'client') await client.delete(type, item.metadata.name, namespace, { dryRun });
+        others.push(`${type.kind.toLowerCase()}/${item.metadata.name}`);
+      }
+    }
   }
-  return site;
+  if (opts.dryRun) return { site, gone: false, others };
+  const gone = await waitUntilGone(client, SITES, site.metadata.name, namespace, opts);
+  return { site, gone, others };
 }
 
 /** The conditions that make a site ready, as the controller computes them. */
@@ -147,13 +180,33 @@ export async function waitForSite(client: KubeClient, site: Site, mode: Exclude<
         return true;
       }
       failure = currentError(current);
-      return failure !== undefined || conditionsTrue(current, requiredConditions(current, mode));
+      return failure !== undefined || (mode === 'configured' ? conditionsTrue(current, ['Configured']) : isReady(current, requiredConditions(current, mode)));
     },
     describeTimeout: (seen) => {
       const current = seen.get(name);
-      return `Site "${name}" is not ${mode} after ${formatDuration(timeoutMs)}: ${current ? statusMessage(current) : 'it no longer exists'}`;
+      const when = timeoutMs === 0 ? 'yet (--timeout 0 checks once)' : `after ${formatDuration(timeoutMs)}`;
+      return `Site "${name}" is not ${mode} ${when}: ${current ? statusMessage(current) : 'it no longer exists'}`;
     },
   });
   if (failure) throw new SkupperError('NOT_READY', failure.startsWith('Site "') ? failure : `Site "${name}" has an error: ${failure}`);
   return objects.get(name)!;
+}
+
+/**
+ * After a change: waits for the site as waitForSite does, except that with a timeout of 0 (check
+ * once, do not wait) a site not there yet is an answer, not a failure: returns what it waits for.
+ */
+export async function settleSite(client: KubeClient, site: Site, mode: Exclude<WaitMode, 'none'>, timeoutMs: number): Promise<string | undefined> {
+  try {
+    await waitForSite(client, site, mode, timeoutMs);
+    return undefined;
+  } catch (err) {
+    if (timeoutMs === 0 && err instanceof SkupperError && err.code === 'TIMEOUT') return err.message;
+    throw err;
+  }
+}
+
+/** Streams the sites (as listed, then each one that changes) until the signal aborts. */
+export function followSites(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (sites: Site[]) => void): Promise<void> {
+  return streamObjects(client, { type: SITES, ...opts }, signal, onChanges);
 }

@@ -21,6 +21,18 @@ export function conditionsTrue(object: Observed, types: string[]): boolean {
   return types.every((t) => currentCondition(object, t)?.status === 'True');
 }
 
+/**
+ * Ready at the current generation. The upstream controller recomputes its `Ready` condition from
+ * the required ones whenever it observes a new generation, but Running (router Pod events) and
+ * Operational (router network status) keep the generation of the event that set them, so after an
+ * update only Ready speaks for the current generation. Without a Ready condition (older
+ * controllers) every required condition must be True at the current generation.
+ */
+export function isReady(object: Observed, required: string[]): boolean {
+  if (object.status?.conditions?.some((c) => c.type === 'Ready')) return currentCondition(object, 'Ready')?.status === 'True';
+  return conditionsTrue(object, required);
+}
+
 /** An Error condition at the current generation, if any: waiting longer will not help. */
 export function currentError(object: Observed): string | undefined {
   const failed = object.status?.conditions?.find(

@@ -1,7 +1,7 @@
 // The token file: an upstream AccessToken (so `kubectl apply -f` and the upstream CLI take it)
 // under comment lines a person can read: who issued it, when it expires, how many uses it has.
 import { X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { inputError, SkupperError } from '../errors.js';
@@ -73,6 +73,7 @@ export async function parseTokenFile(text: string, path: string): Promise<Access
 
 /** Refuses at once a token file name that writing would refuse later. */
 export function checkNewFile(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw inputError(`cannot write ${path}: it is a folder; name a file in it`);
   if (existsSync(path)) throw inputError(`${path} already exists: remove it or choose another file name`);
   if (!existsSync(dirname(resolve(path)))) throw inputError(`cannot write ${path}: folder ${dirname(resolve(path))} does not exist`);
 }

@@ -10,7 +10,7 @@ import { resolveSite } from '../site/sites.js';
 import { requireLinkAccess } from '../link/manifests.js';
 import { buildClaims, type TokenClaims } from './claims.js';
 import { signingKeyFor } from './signing-keys.js';
-import { signClaims } from './jwt.js';
+import { loadJose, signClaims } from './jwt.js';
 
 export interface IssueOptions {
   windowMs: number;
@@ -34,6 +34,7 @@ export function requireIssuingSite(site: Site): void {
 }
 
 export async function issueToken(client: KubeClient, opts: IssueOptions): Promise<IssuedToken> {
+  loadJose().catch(() => undefined); // a failure surfaces where the code is signed
   const site = await resolveSite(client);
   requireIssuingSite(site);
   const namespace = client.namespace;

@@ -7,7 +7,8 @@ import type { PublicKey, SigningKey } from './signing-keys.js';
 
 type Jose = typeof import('jose');
 let jose: Promise<Jose> | undefined;
-const loadJose = () => (jose ??= import('jose'));
+/** Starts loading jose; callers that will sign call it early so the load overlaps their API calls. */
+export const loadJose = () => (jose ??= import('jose'));
 
 export async function signClaims(claims: TokenClaims, key: SigningKey): Promise<string> {
   const { SignJWT } = await loadJose();

@@ -36,9 +36,9 @@ export function refuseIfExpired(token: AccessToken, now = Date.now()): void {
 
 export async function redeemToken(client: KubeClient, token: AccessToken, opts: RedeemOptions): Promise<RedeemResult> {
   refuseIfExpired(token, opts.now);
-  const site = await resolveSite(client);
   const name = opts.name ?? token.metadata.name;
-  const existing = (await client.list(LINKS)).items.filter((l) => l.metadata.name === name || (l.metadata.name.startsWith(`${name}-`) && l.spec.tlsCredentials === name));
+  const [site, links] = await Promise.all([resolveSite(client), client.list(LINKS)]);
+  const existing = links.items.filter((l) => l.metadata.name === name || (l.metadata.name.startsWith(`${name}-`) && l.spec.tlsCredentials === name));
   if (existing.length > 0) return { links: existing.map((l) => l.metadata.name).sort(), secret: name, existed: true };
   return opts.viaController ? viaController(client, token, name, opts) : direct(client, site, token, name, opts);
 }

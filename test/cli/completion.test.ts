@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LINKS } from '../../src/kube/resources.js';
+import { LINKS, SITES } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 
@@ -17,7 +17,8 @@ async function candidates(...line: string[]): Promise<{ words: string[]; directi
 }
 
 test('completes groups, verbs and flags of the matched command', async () => {
-  assert.equal((await candidates('')).words, ['completion', 'link', 'site', 'token', 'version']);
+  assert.equal((await candidates('')).words, ['completion', 'doctor', 'grant-server', 'link', 'network', 'site', 'token', 'version']);
+  assert.equal((await candidates('network', 'status', '-o', '')).words, ['dot', 'json', 'mermaid', 'table', 'yaml']);
   assert.equal((await candidates('site', '')).words, ['create', 'delete', 'generate', 'status', 'update']);
   assert.equal((await candidates('site', 'create', '--enable')).words, ['--enable-ha', '--enable-link-access']);
   assert.ok((await candidates('link', 'generate', '--')).words.includes('--output-file'));
@@ -25,7 +26,8 @@ test('completes groups, verbs and flags of the matched command', async () => {
 });
 
 test('completes fixed flag values, and leaves file flags to the shell', async () => {
-  assert.equal((await candidates('link', 'status', '-o', '')).words, ['json', 'yaml']);
+  assert.equal((await candidates('link', 'status', '-o', '')).words, ['custom-columns=', 'json', 'jsonpath=', 'name', 'wide', 'yaml']);
+  assert.equal((await candidates('link', 'generate', '-o', '')).words, ['json', 'yaml']);
   assert.ok((await candidates('site', 'create', 'x', '--link-access-type', 'ing')).words.includes('ingress-nginx'));
   assert.equal((await candidates('site', 'update', '--wait', '')).words, ['configured', 'none', 'ready']);
   const file = await candidates('link', 'generate', '--output-file', '');
@@ -35,12 +37,15 @@ test('completes fixed flag values, and leaves file flags to the shell', async ()
 test('completes contexts from the kubeconfig and link names from the cluster', async () => {
   const c = await cluster();
   assert.equal((await candidates('site', 'status', '--kubeconfig', c.kubeconfig, '--context', '')).words, ['east', 'nobody', 'west']);
+  assert.equal((await candidates('link', 'sites', '--kubeconfig', c.kubeconfig, '--to', 'e')).words, ['east']);
   const ns = await freshNamespace('complete');
   const client = await adminClient(ns);
   for (const name of ['to-west', 'to-north']) {
     await client.create(LINKS, { apiVersion: 'skupper.io/v2alpha1', kind: 'Link', metadata: { name }, spec: { endpoints: [{ name: 'inter-router', host: '127.0.0.1', port: '1' }], tlsCredentials: 'x', cost: 1 } });
   }
   assert.equal((await candidates('link', 'delete', '--kubeconfig', c.kubeconfig, '-n', ns, 'to-')).words, ['to-north', 'to-west']);
+  await client.create(SITES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Site', metadata: { name: 'here' }, spec: {} });
+  assert.equal((await candidates('doctor', '--kubeconfig', c.kubeconfig, '-n', ns, '')).words, ['here']);
   // An unreachable cluster completes nothing, silently.
   const res = await plugin(['__complete', 'link', 'delete', '--kubeconfig', '/nonexistent', '']);
   assert.is(res.stdout, ':4\n');

@@ -1,6 +1,6 @@
 // The built executable (bin/kubectl-skupper -> build/main.mjs, bundled) against the local cluster:
 // bundling changes how dependencies load, so the commands that load them lazily run here for real.
-// Spawned asynchronously: the site stand-ins live in this process and must keep running.
+// Spawned asynchronously: the router (and controller) stand-ins live in this process and must keep running.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';

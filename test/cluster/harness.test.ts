@@ -5,7 +5,7 @@ import { adminRequest } from '../cluster/harness.js';
 import { cluster, freshNamespace } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 
-test('our CRD schema rejects a Link without endpoints with 422', async () => {
+test('the Link CRD schema rejects a Link without endpoints with 422', async () => {
   const c = await cluster();
   const ns = await freshNamespace('schema');
   const res = await adminRequest(c, 'POST', `/apis/skupper.io/v2alpha1/namespaces/${ns}/links`, {

@@ -26,14 +26,18 @@ export interface TestCluster {
   /** The admin identity, for code that talks to the API server directly. */
   admin: PemPair;
   ca: string;
+  /** Starts a process that lives as long as the cluster (its log and pid file go in dir). */
+  launch(name: string, path: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
   stop(): void;
 }
 
 export interface StartOptions {
   /** Namespaces to create (default west and east). */
   namespaces?: string[];
-  /** Install our CRDs (default true); false gives a cluster without Skupper, for "not installed" tests. */
+  /** Install the Skupper CRDs (default true); false gives a cluster without Skupper, for "not installed" tests. */
   crds?: boolean;
+  /** Where the CRDs come from (default deploy/crds; interop mode passes the upstream checkout's). */
+  crdDir?: string;
   /** Print progress to stderr. */
   log?: (line: string) => void;
 }
@@ -101,9 +105,14 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(server, pki), { mode: 0o600 });
-    const cluster: TestCluster = { kubeconfig, server, dir, admin: pki.admin, ca: pki.ca.cert, stop };
+    const extra = (name: string, path: string, args: string[], env?: NodeJS.ProcessEnv) => {
+      const child = launch(dir, name, path, args, env);
+      children.push(child);
+      return child;
+    };
+    const cluster: TestCluster = { kubeconfig, server, dir, admin: pki.admin, ca: pki.ca.cert, launch: extra, stop };
     await waitReady(cluster, children);
-    if (opts.crds !== false) await installCrds(cluster, log);
+    if (opts.crds !== false) await installCrds(cluster, opts.crdDir ?? CRD_DIR, log);
     for (const ns of opts.namespaces ?? ['west', 'east']) await createNamespace(cluster, ns);
     log('cluster is ready');
     return cluster;
@@ -163,11 +172,11 @@ function kubeconfigYaml(server: string, pki: Pki): string {
   });
 }
 
-function launch(dir: string, name: string, path: string, args: string[]): ChildProcess {
+function launch(dir: string, name: string, path: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
   const logFile = join(dir, `${name}.log`);
   writeFileSync(logFile, '');
   // Own process group, so that stop() also ends anything the process started.
-  const child = spawn('sh', ['-c', `exec "$0" "$@" >>"${logFile}" 2>&1`, path, ...args], { detached: true, stdio: 'ignore' });
+  const child = spawn('sh', ['-c', `exec "$0" "$@" >>"${logFile}" 2>&1`, path, ...args], { detached: true, stdio: 'ignore', env: env ?? process.env });
   child.unref();
   writeFileSync(join(dir, `${name}.pid`), String(child.pid));
   return child;
@@ -189,7 +198,7 @@ export function reapStale(): void {
     const dir = join(tmpdir(), entry);
     const owner = Number(readIfExists(join(dir, 'owner.pid')));
     if (owner && isAlive(owner)) continue;
-    for (const name of ['kube-apiserver', 'etcd']) killGroup(Number(readIfExists(join(dir, `${name}.pid`))) || undefined);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.pid') && f !== 'owner.pid')) killGroup(Number(readIfExists(join(dir, file))) || undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -226,7 +235,7 @@ export async function adminRequest(cluster: Pick<TestCluster, 'server' | 'admin'
   return new Promise((resolve, reject) => {
     const req = request(
       cluster.server + path,
-      { method, cert: cluster.admin.cert, key: cluster.admin.key, ca: cluster.ca, headers: { 'content-type': 'application/json', accept: 'application/json' } },
+      { method, cert: cluster.admin.cert, key: cluster.admin.key, ca: cluster.ca, headers: { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', accept: 'application/json' } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -266,14 +275,14 @@ function tail(file: string): string {
 
 export const CRD_DIR = join(repo, 'deploy', 'crds');
 
-async function installCrds(cluster: TestCluster, log: (line: string) => void): Promise<void> {
+async function installCrds(cluster: TestCluster, crdDir: string, log: (line: string) => void): Promise<void> {
   const { parseAllDocuments } = await import('yaml');
-  const files = readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
   const names: string[] = [];
   for (const file of files) {
-    for (const doc of parseAllDocuments(readFileSync(join(CRD_DIR, file), 'utf8'))) {
-      const crd = doc.toJS() as { metadata: { name: string } } | null;
-      if (!crd) continue;
+    for (const doc of parseAllDocuments(readFileSync(join(crdDir, file), 'utf8'))) {
+      const crd = doc.toJS() as { kind?: string; metadata: { name: string } } | null;
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
       const res = await adminRequest(cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
       if (res.status !== 201) throw new Error(`installing ${file} failed: ${res.status} ${res.body}`);
       names.push(crd.metadata.name);

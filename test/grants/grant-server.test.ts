@@ -3,7 +3,7 @@
 // Lease, a clean stop; and the redeemer's refusal of anything but a Secret and its Links.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { createServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -15,7 +15,7 @@ import { buildClaims } from '../../src/token/claims.js';
 import { signClaims } from '../../src/token/jwt.js';
 import { signingKeyFor } from '../../src/token/signing-keys.js';
 import { postCode } from '../../src/token/post.js';
-import { adminClient, stopStandIns } from '../support/cluster.js';
+import { adminClient, freshNamespace, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { grantServer, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
 
@@ -80,8 +80,8 @@ test('an expired token is refused before any network call and, sent anyway, by t
   assert.is(inspect.expired, true);
   const answer = await postCode(token, { name: 'x', subject: 'y' }, 5000);
   assert.equal(answer, { status: 404, body: 'No such claim\n' });
-  assert.match(server.log(), new RegExp(`grant=${west}/${name} outcome=expired`));
-  assert.is((await client.get(ACCESS_GRANTS, name)).status?.redemptions, 0);
+  assert.match(await server.logMatching(/outcome=expired/), new RegExp(`grant=${west}/${name} outcome=expired`));
+  assert.is((await client.get(ACCESS_GRANTS, name)).status?.redemptions ?? 0, 0);
 });
 
 test('a token whose header, payload or signature was changed is refused, as is a forged code stored in a grant', async () => {
@@ -105,7 +105,7 @@ test('a token whose header, payload or signature was changed is refused, as is a
     assert.match(res.stderr, /refused token "west-[0-9a-f-]+" \(Redemption of access token refused\): the file was changed or belongs to another grant/);
   }
   const client = await adminClient(west);
-  assert.is((await client.get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions, 0);
+  assert.is((await client.get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions ?? 0, 0);
   assert.is((await (await adminClient(east)).list(LINKS)).items.length, 0);
   assert.is((await run(east, 'token', 'redeem', file)).code, 0, 'the genuine token still works');
 
@@ -133,8 +133,8 @@ test('a token for grant A posted to grant B\'s URL is refused, and B is untouche
   assert.is(res.code, 1);
   assert.match(res.stderr, /Redemption of access token refused/);
   const client = await adminClient(west);
-  assert.is((await client.get(ACCESS_GRANTS, b.token.metadata.name)).status?.redemptions, 0);
-  assert.is((await client.get(ACCESS_GRANTS, a.token.metadata.name)).status?.redemptions, 0);
+  assert.is((await client.get(ACCESS_GRANTS, b.token.metadata.name)).status?.redemptions ?? 0, 0);
+  assert.is((await client.get(ACCESS_GRANTS, a.token.metadata.name)).status?.redemptions ?? 0, 0);
   // A caller without a valid code learns nothing about B's state, even once B is used up.
   assert.is((await run(east, 'token', 'redeem', b.file)).code, 0);
   const answer = await postCode({ ...b.token, spec: { ...b.token.spec, code: 'not-the-code' } }, { name: 'x', subject: 'y' }, 5000);
@@ -145,7 +145,7 @@ test('grants made upstream style redeem: a random code, and no code at all (the 
   const { west, east } = await twoSites();
   await grantServer(west);
   const opaque = await grantToken(west, { code: randomUUID().replaceAll('-', '') });
-  assert.is(opaque.grant.status?.redemptions, 0);
+  assert.is(opaque.grant.status?.redemptions ?? 0, 0);
   assert.ok(Date.parse(opaque.grant.status!.expirationTime!) > Date.now() + 9 * 60_000, 'upstream\'s 10 minute default');
   assert.equal(opaque.grant.status?.conditions?.map((c) => `${c.type}=${c.status}`), ['Processed=True', 'Resolved=True', 'Ready=True']);
   const file = writeToken(opaque.token);
@@ -221,6 +221,45 @@ test('one grant server per namespace (the Lease), and a clean stop that gives th
   assert.is(gone.code, 1);
   assert.match(gone.stderr, /^error: cannot reach the grant server at 127\.0\.0\.1:\d+: connection refused/);
   assert.is(await second.stop('SIGINT'), 0);
+});
+
+test('protocol edges: GET is 405, an unknown grant 404, an oversized body 400, TLS 1.2 refused', async () => {
+  const { west } = await twoSites();
+  await grantServer(west);
+  const { token } = await issue(west);
+  const url = new URL(token.spec.url);
+  const call = (method: string, path: string, body: string, tls: { maxVersion?: 'TLSv1.2' } = {}) =>
+    new Promise<{ status: number; body: string } | Error>((resolve) => {
+      const req = httpsRequest({ host: url.hostname, port: url.port, path, method, ca: token.spec.ca, agent: false, ...tls }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', (err) => resolve(err));
+      req.end(body);
+    });
+  assert.equal(await call('GET', url.pathname, ''), { status: 405, body: 'Only POST is supported\n' });
+  assert.equal(await call('POST', `/${randomUUID()}`, token.spec.code), { status: 404, body: 'No such claim\n' });
+  assert.equal(await call('POST', url.pathname, 'x'.repeat(64 * 1024)), { status: 400, body: 'Request body not valid\n' });
+  const old = await call('POST', url.pathname, token.spec.code, { maxVersion: 'TLSv1.2' });
+  assert.instance(old, Error);
+  assert.is((await (await adminClient(west)).get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions ?? 0, 0);
+});
+
+test('-A serves every namespace with a site, with one URL and one TLS identity', async () => {
+  const a = await twoSites();
+  const b = await twoSites();
+  const home = await freshNamespace('grants-home');
+  const server = await grantServer(home, ['-A']);
+  for (const ns of [a.west, b.west]) {
+    await server.logMatching(new RegExp(`serving namespace ${ns}`));
+    const { token } = await issue(ns);
+    assert.ok(token.spec.url.startsWith(`${server.url}/`));
+    assert.ok(token.spec.ca.includes('BEGIN CERTIFICATE'));
+  }
+  const { file } = await issue(b.west);
+  assert.is((await run(b.east, 'token', 'redeem', file)).code, 0);
+  assert.ok(await (await adminClient(home)).find(SECRETS, 'kubectl-skupper-grant-server'), 'its TLS identity lives in the -n namespace');
 });
 
 test.after.each(async () => {

@@ -1,4 +1,4 @@
-// Site commands against the real local API server, with the site stand-in playing the controller.
+// Site commands against the real local API server, with the controller (stand-in or upstream) and the router stand-in.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
@@ -39,7 +39,7 @@ test('a wait that times out exits 1 with the site\'s own status message', async 
   const res = await run(ns, 'site', 'create', 'stuck', '--timeout', '2s');
   assert.is(res.code, 1);
   assert.is(res.stdout, '');
-  assert.match(res.stderr, /Site "stuck" is not ready after 2s: Not Running/);
+  assert.match(res.stderr, /Site "stuck" is not ready after 2s: Not Running/, res.stderr);
 });
 
 test('without a controller the timeout says there is no status', async () => {
@@ -96,7 +96,7 @@ test('site update waits for the new generation, not a stale Ready', async () => 
   const created = await client.create(SITES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Site', metadata: { name: 'west' }, spec: {} } as Site);
   // A Ready status observed at generation 1, as a controller left it before our update.
   const ok = (type: string) => ({ type, status: 'True', reason: 'Ready', message: 'OK', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 1 });
-  await client.patch(SITES, 'west', { status: { status: 'Ready', message: 'OK', conditions: [ok('Configured'), ok('Running')] } }, ns, 'status');
+  await client.patch(SITES, 'west', { status: { status: 'Ready', message: 'OK', conditions: [ok('Configured'), ok('Running'), ok('Ready')] } }, ns, 'status');
   assert.is(created.metadata.generation, 1);
   const res = await run(ns, 'site', 'update', '--enable-ha', '--timeout', '2s');
   assert.is(res.code, 1, 'a Ready from generation 1 must not satisfy a wait for generation 2');
@@ -123,9 +123,10 @@ test('site status prints the table and the endpoints; -o json of several is a Li
   const res = await run(ns, 'site', 'status');
   assert.is(res.code, 0, res.stderr);
   const lines = res.stdout.split('\n');
-  assert.match(lines[0]!, /^NAME\s+STATUS\s+LINK ACCESS\s+MESSAGE$/);
-  assert.match(lines[1]!, /^west\s+Ready\s+enabled \(default\)\s+OK$/);
-  assert.match(res.stdout, /Endpoints of site "west":\nROLE\s+ADDRESS\s+GROUP\nedge\s+127\.0\.0\.1:\d+\s+skupper-router\ninter-router\s+127\.0\.0\.1:\d+\s+skupper-router/);
+  assert.match(lines[0]!, /^NAME\s+STATUS\s+LINK ACCESS\s+MESSAGE\s+AGE$/);
+  assert.match(lines[1]!, /^west\s+Ready\s+enabled \(default\)\s+OK\s+\d+s$/);
+  // The controller publishes the load balancer's address (the router stand-in's loopback address) at the Service ports.
+  assert.match(res.stdout, /Endpoints of site "west":\nROLE\s+ADDRESS\s+GROUP\nedge\s+127\.\d+\.\d+\.\d+:45671\s+skupper-router\ninter-router\s+127\.\d+\.\d+\.\d+:55671\s+skupper-router/);
 
   const json = JSON.parse((await run(ns, 'site', 'status', '-o', 'json')).stdout);
   assert.is(json.kind, 'List');
@@ -173,6 +174,14 @@ test('every link access type the controller knows is accepted', async () => {
   const res = await run(ns, 'site', 'create', 'x', '--enable-link-access', '--link-access-type', 'nodeport', '--wait', 'none');
   assert.is(res.code, 0, res.stderr);
   assert.is((await (await adminClient(ns)).get(SITES, 'x')).spec.linkAccess, 'nodeport');
+});
+
+test('a Site with an unsupported link access type gets the controller\'s own error', async () => {
+  const ns = await freshNamespace('nodeport');
+  await standIn(ns);
+  const res = await run(ns, 'site', 'create', 'x', '--enable-link-access', '--link-access-type', 'nodeport', '--timeout', '30s');
+  assert.is(res.code, 1);
+  assert.match(res.stderr, /Site "x" has an error: Unsupported value for LinkAccess: nodeport/);
 });
 
 test('a user without permission gets a message naming what is forbidden', async () => {

@@ -37,6 +37,8 @@ export interface RunningGrantServer {
   url: string;
   process: ChildProcess;
   log: () => string;
+  /** The log once it matches (a log line can reach us after the HTTP answer it describes). */
+  logMatching: (pattern: RegExp) => Promise<string>;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
@@ -60,6 +62,10 @@ export async function grantServer(ns: string, extra: string[] = []): Promise<Run
     url,
     process: child,
     log: () => out,
+    logMatching: async (pattern) => {
+      for (let i = 0; i < 100 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 20));
+      return out;
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;

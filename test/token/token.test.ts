@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { ACCESS_GRANTS, ACCESS_TOKENS, LINKS, SECRETS, type AccessToken } from '../../src/kube/resources.js';
+import { ACCESS_GRANTS, ACCESS_TOKENS, LINKS, SECRETS, SITES, type AccessToken } from '../../src/kube/resources.js';
 import { verifySignedBy } from '../../src/certs/pem.js';
+import { createCA } from '../../src/certs/index.js';
 import { adminClient, cluster, freshNamespace, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { grantServer, run, stopGrantServers, twoSites, workDir } from './support.js';
@@ -63,15 +64,15 @@ test('issue on west, redeem on east: the Secret and Link exist, and the link bec
   assert.is(link.metadata.ownerReferences?.[0]?.name, 'east');
   const westCa = Buffer.from((await (await adminClient(west)).get(SECRETS, 'skupper-site-ca')).data!['tls.crt']!, 'base64').toString();
   assert.ok(verifySignedBy(Buffer.from(secret.data!['tls.crt']!, 'base64').toString(), westCa));
-  assert.match(server.log(), new RegExp(`redemption grant=${west}/${token.metadata.name} outcome=redeemed uses=1/1 left=0`));
+  assert.match(await server.logMatching(/outcome=redeemed/), new RegExp(`redemption grant=${west}/${token.metadata.name} outcome=redeemed uses=1/1 left=0`));
   assert.not.match(server.log(), new RegExp(token.spec.code.slice(-20)));
 
   // As on the page: Pending first, then Ready.
   const pending = await run(east, 'link', 'status');
-  assert.match(pending.stdout, new RegExp(`^NAME\\s+STATUS\\s+COST\\s+MESSAGE\\n${token.metadata.name}\\s+Pending\\s+1(\\s+Not Operational)?\\n$`));
+  assert.match(pending.stdout, new RegExp(`^NAME\\s+STATUS\\s+REMOTE SITE\\s+COST\\s+MESSAGE\\s+AGE\\n${token.metadata.name}\\s+Pending\\s`));
   const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '30s');
   assert.is(ready.code, 0, ready.stderr);
-  assert.match(ready.stdout, new RegExp(`${token.metadata.name}\\s+Ready\\s+1\\s+OK`));
+  assert.match(ready.stdout, new RegExp(`${token.metadata.name}\\s+Ready\\s+west\\s+1\\s+OK`));
   const check = await run(east, 'link', 'check', '-o', 'json');
   for (const r of JSON.parse(check.stdout).items) assert.ok(r.tcp.ok && r.serverTrusted.ok && r.clientAccepted.ok, JSON.stringify(r));
 
@@ -89,7 +90,7 @@ test('token issue refuses without a site, on an edge site, without link access, 
   const { west, east } = await twoSites();
   res = await run(east, 'token', 'issue', join(dir, 'a.yaml'));
   assert.match(res.stderr, /link access is not enabled on site "east"/);
-  await (await adminClient(east)).patch(SITES_TYPE, 'east', { spec: { edge: true } });
+  await (await adminClient(east)).patch(SITES, 'east', { spec: { edge: true } });
   res = await run(east, 'token', 'issue', join(dir, 'a.yaml'));
   assert.match(res.stderr, /site "east" is an edge site: edge sites cannot accept incoming links/);
   writeFileSync(join(dir, 'taken.yaml'), 'keep me');
@@ -98,6 +99,18 @@ test('token issue refuses without a site, on an edge site, without link access, 
   assert.match(res.stderr, /taken\.yaml already exists/);
   assert.is(readFileSync(join(dir, 'taken.yaml'), 'utf8'), 'keep me');
   assert.is((await (await adminClient(west)).list(ACCESS_GRANTS)).items.length, 0, 'no grant made');
+  const ca = (await createCA('t', { keyType: 'ecdsa' })).cert;
+  const stray = join(dir, 'stray.yaml');
+  writeFileSync(stray, JSON.stringify({ apiVersion: 'skupper.io/v2alpha1', kind: 'AccessToken', metadata: { name: 'west-1' }, spec: { url: 'https://127.0.0.1:1/x', code: 'abc', ca } }));
+  res = await run(none, 'token', 'redeem', stray);
+  assert.is(res.code, 1);
+  assert.match(res.stderr, /^error: there is no Skupper site in namespace "nosite-[0-9a-f]+": create one with/);
+  res = await run(east, 'token', 'redeem', stray);
+  assert.is(res.code, 1);
+  assert.match(res.stderr, /^error: cannot reach the grant server at 127\.0\.0\.1:1: connection refused/);
+  res = await run(east, 'token', 'redeem', join(dir, 'missing.yaml'));
+  assert.is(res.code, 2);
+  assert.match(res.stderr, /token file .*missing\.yaml does not exist/);
   res = await run(west, 'token', 'issue', join(dir, 'b.yaml'), '--expiration-window', '30s');
   assert.is(res.code, 2);
   assert.match(res.stderr, /--expiration-window "30s": use at least 1m/);
@@ -113,32 +126,46 @@ test('token issue times out with the grant\'s own status and what to do, and del
   assert.throws(() => statSync(join(dir, 'w.yaml')));
 });
 
-test('token redeem --via-controller creates the AccessToken and waits for the controller', async () => {
+test('token redeem --via-controller: the site\'s controller redeems the AccessToken through our grant server', async () => {
   const { west, east } = await twoSites();
+  const server = await grantServer(west);
+  const file = join(workDir(), 'w.yaml');
+  assert.is((await run(west, 'token', 'issue', file, '--cost', '4')).code, 0);
+  const token = parse(readFileSync(file, 'utf8')) as AccessToken;
+  const res = await run(east, 'token', 'redeem', file, '--via-controller', '--wait', 'ready');
+  assert.is(res.code, 0, res.stderr);
+  assert.is(res.stdout, `Token "${token.metadata.name}" redeemed: Link "${token.metadata.name}" created in namespace "${east}". Check it with "kubectl skupper link status".\nLink "${token.metadata.name}" is Ready.\n`);
+  const eastClient = await adminClient(east);
+  const stored = await eastClient.get(ACCESS_TOKENS, token.metadata.name);
+  assert.equal(stored.spec, token.spec);
+  assert.is(stored.status?.redeemed, true);
+  assert.is((await eastClient.get(LINKS, token.metadata.name)).spec.cost, 4);
+  assert.match(await server.logMatching(/outcome=redeemed/), new RegExp(`grant=${west}/${token.metadata.name} outcome=redeemed`));
+});
+
+test('token redeem --via-controller times out with what to do when no controller redeems, and removes the AccessToken', async () => {
+  const { west } = await twoSites();
   await grantServer(west);
   const file = join(workDir(), 'w.yaml');
   assert.is((await run(west, 'token', 'issue', file)).code, 0);
   const token = parse(readFileSync(file, 'utf8')) as AccessToken;
-  const eastClient = await adminClient(east);
-  const redeeming = run(east, 'token', 'redeem', file, '--via-controller', '--timeout', '3s');
+  // A site that no controller looks after.
+  const lonely = await freshNamespace('lonely');
+  const client = await adminClient(lonely);
+  await client.create(SITES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Site', metadata: { name: 'lonely' }, spec: {} });
+  const redeeming = run(lonely, 'token', 'redeem', file, '--via-controller', '--timeout', '3s');
   let seen: AccessToken | undefined;
   for (let i = 0; i < 60 && !seen; i++) {
-    seen = await eastClient.find(ACCESS_TOKENS, token.metadata.name);
+    seen = await client.find(ACCESS_TOKENS, token.metadata.name);
     if (!seen) await new Promise((r) => setTimeout(r, 50));
   }
   assert.ok(seen, 'the AccessToken was created');
   assert.equal(seen!.spec, token.spec);
   const res = await redeeming;
-  if (res.code === 0) {
-    // A controller that redeems AccessTokens made the link.
-    assert.ok(await eastClient.find(LINKS, token.metadata.name));
-  } else {
-    assert.match(res.stderr, /the site's controller did not redeem AccessToken "west-[0-9a-f-]+" within 3s .*the AccessToken was deleted/);
-    assert.is(await eastClient.find(ACCESS_TOKENS, token.metadata.name), undefined);
-  }
+  assert.is(res.code, 1);
+  assert.match(res.stderr, /^error: the site's controller did not redeem AccessToken "west-[0-9a-f-]+" within 3s \(it has no status: is the Skupper controller running in this namespace\?\); the AccessToken was deleted: try again, or redeem without --via-controller\n$/);
+  assert.is(await client.find(ACCESS_TOKENS, token.metadata.name), undefined);
 });
-
-const SITES_TYPE = { group: 'skupper.io', version: 'v2alpha1', kind: 'Site', plural: 'sites' };
 
 test.after.each(async () => {
   await stopGrantServers();

@@ -24,7 +24,7 @@ export class LinkCheckCommand extends ClusterCommand {
 
   name = Option.String({ name: 'name', required: false });
   output = Option.String('-o,--output', { description: 'Output format: yaml or json' });
-  protected override defaultTimeout = '5s';
+  static override defaultTimeout = '5s';
 
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name, 'link name');

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
+import { DRY_RUN_HELP, dryRunNote, parseDryRun } from '../../cli/dry-run.js';
 import { checkName } from '../../site/validate.js';
 
 export class LinkDeleteCommand extends ClusterCommand {
@@ -12,14 +13,18 @@ export class LinkDeleteCommand extends ClusterCommand {
   });
 
   name = Option.String({ name: 'name' });
-  wait = Option.Boolean('--wait', true, { description: 'Wait until the Link is gone (default); --no-wait returns at once' });
+  dryRun = Option.String('--dry-run', { description: `Only check: ${DRY_RUN_HELP}` });
+  noWait = Option.Boolean('--no-wait', false, { description: 'Return once the delete is requested, without waiting until the Link is gone (default: wait)' });
 
   async run(): Promise<number> {
     checkName(this.name, 'link name');
+    const dryRun = parseDryRun(this.dryRun);
     const timeoutMs = this.timeoutMs();
     const { deleteLink } = await import('../../link/links.js');
-    const result = await deleteLink(await this.client(), this.name, { wait: this.wait, timeoutMs });
-    this.out(`Link "${result.link}" is deleted${result.secret ? `, with its Secret "${result.secret}"` : ''}.`);
+    const result = await deleteLink(await this.client(), this.name, { wait: !this.noWait, timeoutMs, dryRun });
+    const secret = result.secret ? `, with its Secret "${result.secret}"` : '';
+    if (dryRun) this.out(`Link "${result.link}" is deleted${secret}${dryRunNote(dryRun)}.`);
+    else this.out(result.gone ? `Link "${result.link}" is deleted${secret}.` : `Link "${result.link}" is being deleted${secret}: the delete is requested (check with "kubectl skupper link status").`);
     return 0;
   }
 }

@@ -2,7 +2,8 @@ import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { parseOutputFormat, renderDocuments, renderObjects } from '../../cli/output.js';
 import { usageError } from '../../errors.js';
-import { checkName } from '../../site/validate.js';
+import { checkName, checkSubdomain } from '../../site/validate.js';
+import { MAX_COST, parseCost } from '../../link/validate.js';
 
 export class LinkGenerateCommand extends ClusterCommand {
   static override paths = [['link', 'generate']];
@@ -21,33 +22,34 @@ export class LinkGenerateCommand extends ClusterCommand {
       ['Link east to west', '$0 link generate -n west > link.yaml && kubectl apply -f link.yaml -n east'],
       ['Pipe straight into the other cluster', '$0 link generate --context west | kubectl apply --context east -f -'],
       ['Write the manifest to a file readable only by you', '$0 link generate --output-file link.yaml'],
+      ['Link to one of two sites in a namespace', '$0 link generate --site west'],
     ],
   });
 
   name = Option.String('--name', { description: 'Name of the Link (default link-<site>-<group>)' });
+  site = Option.String('--site', { description: 'The site to link to, when the namespace has more than one (default: the only site)' });
   tlsCredentials = Option.String('--tls-credentials', { description: 'Name of the Secret with the link credentials (default link-<site>)' });
-  cost = Option.String('--cost', '1', { description: 'The cost of sending traffic over the link (a positive integer)' });
-  generateCredential = Option.String('--generate-credential', 'true', { tolerateBoolean: true, description: 'Make the credentials Secret (true); false to reference an existing one' });
-  output = Option.String('-o,--output', { description: 'Output format: yaml (documents separated by ---) or json (a List)' });
+  cost = Option.String('--cost', '1', { description: `The cost of sending traffic over the link, 1 to ${MAX_COST} (default 1)` });
+  generateCredential = Option.Boolean('--generate-credential', true, { description: 'Make the credentials Secret (default true); --generate-credential=false references an existing one' });
+  output = Option.String('-o,--output', { description: 'Output format: yaml (documents separated by ---, default) or json (a List)' });
   viaController = Option.Boolean('--via-controller', false, { description: 'Let the site\'s controller sign the credentials (a Certificate resource) instead of reading the site CA here' });
   outputFile = Option.String('--output-file', { description: 'Write the manifest to this file (mode 0600) instead of stdout' });
 
   async run(): Promise<number> {
     const format = parseOutputFormat(this.output) ?? 'yaml';
-    const cost = Number(this.cost);
-    if (!/^\d+$/.test(this.cost.trim()) || !Number.isInteger(cost) || cost < 1 || cost > 2147483647) throw usageError(`invalid --cost "${this.cost}": use a whole number from 1 to 2147483647`);
-    const generate = String(this.generateCredential);
-    if (generate !== 'true' && generate !== 'false') throw usageError(`invalid --generate-credential "${generate}": use true or false`);
+    const cost = parseCost(this.cost);
     if (this.name !== undefined) checkName(this.name, 'link name');
-    if (this.tlsCredentials !== undefined) checkName(this.tlsCredentials, 'Secret name');
-    if (generate === 'false' && !this.tlsCredentials) throw usageError('--generate-credential=false needs --tls-credentials naming the Secret the other site already has');
-    if (this.viaController && generate === 'false') throw usageError('--via-controller makes credentials: it cannot be combined with --generate-credential=false');
-    const settings = { name: this.name, tlsCredentials: this.tlsCredentials, cost, generateCredential: generate === 'true' };
+    if (this.site !== undefined) checkName(this.site);
+    if (this.tlsCredentials !== undefined) checkSubdomain(this.tlsCredentials, 'Secret name');
+    if (!this.generateCredential && !this.tlsCredentials) throw usageError('--generate-credential=false needs --tls-credentials naming the Secret the other site already has');
+    if (this.outputFile === '') throw usageError('--output-file is empty: name a file, or leave the flag out to print to stdout');
+    if (this.viaController && !this.generateCredential) throw usageError('--via-controller makes credentials: it cannot be combined with --generate-credential=false');
+    const settings = { site: this.site, name: this.name, tlsCredentials: this.tlsCredentials, cost, generateCredential: this.generateCredential };
     const objects = this.viaController
       ? await (await import('../../link/via-controller.js')).generateLinksViaController(await this.client(), { ...settings, timeoutMs: this.timeoutMs() })
       : await (await import('../../link/links.js')).generateLinks(await this.client(), settings);
     const text = format === 'json' ? await renderObjects(objects, 'json') : await renderDocuments(objects);
-    if (this.outputFile) {
+    if (this.outputFile !== undefined) {
       const { writeSecretFile } = await import('../../files/secret-file.js');
       const path = await writeSecretFile(this.outputFile, text);
       this.context.stderr.write(`Link manifest written to ${path}: apply it on the other site with "kubectl apply -f ${this.outputFile}".\n`);

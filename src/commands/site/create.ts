@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
+import { DRY_RUN_HELP, dryRunNote, parseDryRun } from '../../cli/dry-run.js';
 import { linkAccessFromFlags, checkName, checkWaitMode } from '../../site/validate.js';
 
 export class SiteCreateCommand extends ClusterCommand {
@@ -20,26 +21,28 @@ export class SiteCreateCommand extends ClusterCommand {
 
   name = Option.String({ name: 'name' });
   enableLinkAccess = Option.Boolean('--enable-link-access', false, { description: 'Allow other sites to link to this one' });
-  linkAccessType = Option.String('--link-access-type', { description: 'How link access is exposed: default, local, loadbalancer, route, nodeport, ingress, ingress-nginx, contour-http-proxy, gateway, none' });
+  linkAccessType = Option.String('--link-access-type', { description: 'How link access is exposed: default, local, loadbalancer, route, nodeport, ingress, ingress-nginx, contour-http-proxy, gateway (default: default)' });
   enableHa = Option.Boolean('--enable-ha', false, { description: 'Run the router with high availability' });
-  wait = Option.String('--wait', 'ready', { description: 'Wait until the site is ready, configured, or none' });
-  protected override defaultTimeout = '3m';
+  dryRun = Option.String('--dry-run', { description: `Only check: ${DRY_RUN_HELP}` });
+  wait = Option.String('--wait', 'ready', { description: 'Wait until the site is ready, configured, or none (default ready)' });
+  static override defaultTimeout = '3m';
 
   async run(): Promise<number> {
     const name = checkName(this.name);
     const wait = checkWaitMode(this.wait);
     const linkAccess = linkAccessFromFlags(this.enableLinkAccess, this.linkAccessType);
+    const dryRun = parseDryRun(this.dryRun);
     const timeoutMs = this.timeoutMs();
-    const { createSite, waitForSite } = await import('../../site/sites.js');
+    const { createSite, settleSite } = await import('../../site/sites.js');
     const client = await this.client();
-    const site = await createSite(client, { name, linkAccess, ha: this.enableHa });
-    if (wait === 'none') {
-      this.out(`Site "${name}" is created.`);
+    const site = await createSite(client, { name, linkAccess, ha: this.enableHa }, { dryRun });
+    if (wait === 'none' || dryRun) {
+      this.out(`Site "${name}" is created${dryRunNote(dryRun)}.`);
       return 0;
     }
-    this.progress(`Waiting for site "${name}" to be ${wait}...`);
-    await waitForSite(client, site, wait, timeoutMs);
-    this.out(`Site "${name}" is ${wait}.`);
+    if (timeoutMs > 0) this.progress(`Waiting for site "${name}" to be ${wait}...`);
+    const pending = await settleSite(client, site, wait, timeoutMs);
+    this.out(pending ? `Site "${name}" is created. ${pending}` : `Site "${name}" is ${wait}.`);
     return 0;
   }
 }

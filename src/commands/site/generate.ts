@@ -21,7 +21,7 @@ export class SiteGenerateCommand extends BaseCommand {
   linkAccessType = Option.String('--link-access-type', { description: 'How link access is exposed (with --enable-link-access)' });
   enableHa = Option.Boolean('--enable-ha', false, { description: 'Run the router with high availability' });
   namespace = Option.String('-n,--namespace', { description: 'Set metadata.namespace in the manifest' });
-  output = Option.String('-o,--output', 'yaml', { description: 'Output format: yaml or json' });
+  output = Option.String('-o,--output', 'yaml', { description: 'Output format: yaml or json (default yaml)' });
 
   async run(): Promise<number> {
     const name = checkName(this.name);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
+import { DRY_RUN_HELP, dryRunNote, parseDryRun } from '../../cli/dry-run.js';
 import { usageError } from '../../errors.js';
 import { linkAccessFromFlags, checkName, checkWaitMode, exclusive } from '../../site/validate.js';
 
@@ -25,7 +26,8 @@ export class SiteUpdateCommand extends ClusterCommand {
   linkAccessType = Option.String('--link-access-type', { description: 'How link access is exposed (with --enable-link-access)' });
   enableHa = Option.Boolean('--enable-ha', { description: 'Run the router with high availability' });
   disableHa = Option.Boolean('--disable-ha', { description: 'Run a single router' });
-  wait = Option.String('--wait', 'ready', { description: 'Wait until the site is ready, configured, or none' });
+  dryRun = Option.String('--dry-run', { description: `Only check: ${DRY_RUN_HELP}` });
+  wait = Option.String('--wait', 'ready', { description: 'Wait until the site is ready, configured, or none (default ready)' });
 
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name);
@@ -37,20 +39,22 @@ export class SiteUpdateCommand extends ClusterCommand {
     if (linkAccess === undefined && ha === undefined) {
       throw usageError('nothing to update: pass --enable-link-access, --disable-link-access, --enable-ha or --disable-ha');
     }
+    const dryRun = parseDryRun(this.dryRun);
     const timeoutMs = this.timeoutMs();
-    const { updateSite, waitForSite } = await import('../../site/sites.js');
+    const { updateSite, settleSite } = await import('../../site/sites.js');
     const client = await this.client();
-    const result = await updateSite(client, this.name, { linkAccess, ha });
+    const result = await updateSite(client, this.name, { linkAccess, ha }, { dryRun });
     const name = result.site.metadata.name;
     if (result.changes.length === 0) {
       this.out(`Site "${name}" is unchanged: ${result.unchanged.join(', ')}.`);
       return 0;
     }
-    if (wait !== 'none') {
-      this.progress(`Waiting for site "${name}" to be ${wait}...`);
-      await waitForSite(client, result.site, wait, timeoutMs);
+    let pending: string | undefined;
+    if (wait !== 'none' && !dryRun) {
+      if (timeoutMs > 0) this.progress(`Waiting for site "${name}" to be ${wait}...`);
+      pending = await settleSite(client, result.site, wait, timeoutMs);
     }
-    this.out(`Site "${name}" is updated: ${result.changes.join(', ')}.`);
+    this.out(`Site "${name}" is updated${dryRunNote(dryRun)}: ${result.changes.join(', ')}.${pending ? ` ${pending}` : ''}`);
     return 0;
   }
 }

@@ -21,10 +21,10 @@ export class TokenIssueCommand extends ClusterCommand {
   });
 
   file = Option.String({ name: 'file' });
-  expirationWindow = Option.String('--expiration-window', '15m', { description: 'How long the token can be redeemed (at least 1m)' });
-  redemptionsAllowed = Option.String('--redemptions-allowed', '1', { description: 'How many links the token can make' });
-  cost = Option.String('--cost', '1', { description: 'The cost of the link the token makes (a positive integer)' });
-  protected override defaultTimeout = '60s';
+  expirationWindow = Option.String('--expiration-window', '15m', { description: 'How long the token can be redeemed, at least 1m (default 15m)' });
+  redemptionsAllowed = Option.String('--redemptions-allowed', '1', { description: 'How many links the token can make (default 1)' });
+  cost = Option.String('--cost', '1', { description: 'The cost of the link the token makes, a positive integer (default 1)' });
+  static override defaultTimeout = '60s';
 
   async run(): Promise<number> {
     const windowMs = parseDuration(this.expirationWindow, '--expiration-window');
@@ -38,8 +38,9 @@ export class TokenIssueCommand extends ClusterCommand {
     this.progress('Waiting for a grant server to fill in the grant...');
     const issued = await issueToken(await this.client(), { windowMs, redemptionsAllowed, cost, timeoutMs });
     const redeem = `kubectl skupper token redeem ${this.file}`;
+    let path: string;
     try {
-      await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem));
+      path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem));
     } catch (err) {
       await issued.revoke();
       throw err;
@@ -47,7 +48,7 @@ export class TokenIssueCommand extends ClusterCommand {
     const expires = issued.claims.exp * 1000;
     this.out(
       [
-        `Token file ${this.file} written (mode 0600) for site "${issued.site.metadata.name}".`,
+        `Token file ${path} written (mode 0600) for site "${issued.site.metadata.name}".`,
         `It expires at ${new Date(expires).toISOString().replace(/\.\d+Z$/, 'Z')} (in ${formatDuration(Math.max(0, Math.round((expires - Date.now()) / 1000) * 1000))}) or after ${redemptionsAllowed} use${redemptionsAllowed === 1 ? '' : 's'}, whichever comes first.`,
         'Transfer the file to the other site (anyone holding it can link to this site) and run there:',
         '',

@@ -25,9 +25,9 @@ export class TokenRedeemCommand extends ClusterCommand {
   file = Option.String({ name: 'file' });
   name = Option.String('--name', { description: 'Name of the Link and its Secret (default: the token\'s name)' });
   cost = Option.String('--cost', { description: 'The cost of the link (default: the cost in the token)' });
-  wait = Option.String('--wait', 'none', { description: 'ready: also wait until the link is Ready; none: return once it is created' });
+  wait = Option.String('--wait', 'none', { description: 'ready: also wait until the link is Ready; none: return once it is created (default none)' });
   viaController = Option.Boolean('--via-controller', false, { description: 'Create an AccessToken for the site\'s controller to redeem, and wait for it' });
-  protected override defaultTimeout = '60s';
+  static override defaultTimeout = '60s';
 
   async run(): Promise<number> {
     if (this.wait !== 'ready' && this.wait !== 'none') throw usageError(`invalid --wait "${this.wait}": use ready or none`);

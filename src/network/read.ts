@@ -1,0 +1,46 @@
+// Reads the Sites and Links that one kubeconfig context (and namespace) shows. A context that
+// cannot be read becomes a snapshot with its error: one bad context must not hide the others.
+import { SkupperError } from '../errors.js';
+import type { KubeClient } from '../kube/client.js';
+import { connect, type ConnectionSettings } from '../kube/connect.js';
+import { LINKS, SITES, type Link, type Site } from '../kube/resources.js';
+import type { SiteRef } from './refs.js';
+
+export interface Snapshot {
+  context: string;
+  namespace: string;
+  server?: string;
+  sites: Site[];
+  links: Link[];
+  /** Why the context could not be read; sites and links are then empty. */
+  error?: string;
+  /** True when the API server could not be reached at all (as against refused or failed). */
+  unreachable?: boolean;
+}
+
+export type ContextSettings = Omit<ConnectionSettings, 'context' | 'namespace'> & { namespace?: string };
+
+/** Reads every reference at once: the slowest context, not their sum, sets the time taken. */
+export function readContexts(refs: SiteRef[], settings: ContextSettings): Promise<Snapshot[]> {
+  return Promise.all(refs.map((ref) => readContext(ref, settings)));
+}
+
+/** A client for one CONTEXT[/NAMESPACE]; the reference's namespace wins over -n. */
+export function connectTo(ref: SiteRef, settings: ContextSettings): Promise<KubeClient> {
+  return connect({ ...settings, context: ref.context || undefined, namespace: ref.namespace ?? settings.namespace });
+}
+
+export async function readContext(ref: SiteRef, settings: ContextSettings): Promise<Snapshot> {
+  let namespace = ref.namespace ?? settings.namespace ?? '';
+  let server: string | undefined;
+  try {
+    const client = await connectTo(ref, settings);
+    namespace = client.namespace;
+    server = client.server;
+    const [sites, links] = await Promise.all([client.list(SITES, namespace), client.list(LINKS, namespace)]);
+    return { context: ref.context, namespace, server, sites: sites.items, links: links.items };
+  } catch (err) {
+    if (!(err instanceof SkupperError)) throw err;
+    return { context: ref.context, namespace, server, sites: [], links: [], error: err.message, unreachable: err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' };
+  }
+}

@@ -1,0 +1,42 @@
+// Which sites a command means, as CONTEXT[/NAMESPACE] references, and the contexts a kubeconfig
+// offers. Pure: parses text and reads kubeconfig files, reaches no cluster.
+import { homedir } from 'node:os';
+import { usageError } from '../errors.js';
+import { resolveKubeconfig } from '../kube/kubeconfig.js';
+import { checkName } from '../site/validate.js';
+
+export interface SiteRef {
+  context: string;
+  /** Undefined: the context's own namespace (or -n). */
+  namespace?: string;
+}
+
+/** "west", "west/team-a". A context name may hold "/" only before the namespace part, as kubectl allows it nowhere. */
+export function parseSiteRef(text: string, flag: string): SiteRef {
+  const trimmed = text.trim();
+  const slash = trimmed.lastIndexOf('/');
+  const context = slash >= 0 ? trimmed.slice(0, slash) : trimmed;
+  const namespace = slash >= 0 ? trimmed.slice(slash + 1) : undefined;
+  if (!context) throw usageError(`invalid ${flag} "${text}": use CONTEXT or CONTEXT/NAMESPACE`);
+  if (namespace !== undefined) checkName(namespace, `namespace in ${flag}`);
+  return { context, namespace };
+}
+
+/** A comma-separated list of references; repeated ones count once. */
+export function parseSiteRefs(text: string, flag: string): SiteRef[] {
+  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) throw usageError(`${flag} needs at least one context`);
+  const refs = parts.map((p) => parseSiteRef(p, flag));
+  return refs.filter((r, i) => refs.findIndex((o) => refKey(o) === refKey(r)) === i);
+}
+
+export function refKey(ref: SiteRef): string {
+  return ref.namespace ? `${ref.context}/${ref.namespace}` : ref.context;
+}
+
+/** Every context of the kubeconfig the command would use, sorted; the current one when running in a cluster. */
+export function kubeconfigContexts(inputs: { kubeconfig?: string; env: Record<string, string | undefined> }): { contexts: string[]; current?: string } {
+  const resolved = resolveKubeconfig({ kubeconfig: inputs.kubeconfig, env: inputs.env, homeDir: inputs.env.HOME || homedir() });
+  if (resolved.source === 'in-cluster') return { contexts: [] };
+  return { contexts: resolved.config.contexts.map((c) => c.name).sort(), current: resolved.contextName };
+}

@@ -1,0 +1,267 @@
+// ROUTER STAND-IN — test and demo only. Plays, for one namespace, what the Skupper controller needs
+// from a real cluster and cannot get here (no kubelet, no cloud, no images), next to either the
+// controller stand-in or the real upstream controller (interop mode):
+//  - the cloud load balancer: each LoadBalancer Service gets its own loopback address 127.a.b.c in
+//    status.loadBalancer.ingress (picked at random and bound first, so parallel test runs on one
+//    machine do not collide);
+//  - the kubelet: a Pod for each router Deployment, with its template's labels, Running and Ready;
+//  - the router: TLS listeners on that address at the Service's ports, with the site's server
+//    certificate Secret (from the RouterAccess), demanding client certificates signed by the site
+//    CA; it dials each Link's endpoint with the Link's own Secret and writes the network status
+//    (ConfigMap skupper-network-status) as the router's kube-adaptor does: a link is "up" with its
+//    peer only after a real mTLS handshake, "down" otherwise.
+// Deviation: a real router dials a Link once the controller has put its connector in the router
+// config; this one dials every Link at once, so that the network status naming it is what makes
+// 2.2.1 configure a new Link instead of its 30 s resync (see README "Testing").
+import { connect as tlsConnect, createServer, type Server, type TLSSocket } from 'node:tls';
+import { randomInt } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { KubeClient } from '../../src/kube/client.js';
+import { LINKS, ROUTER_ACCESSES, SECRETS, SITES, type Link, type Site } from '../../src/kube/resources.js';
+import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, SERVICES, type Pod } from './kinds.js';
+import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-status.js';
+
+export interface RouterStandInOptions {
+  client: KubeClient;
+  namespace: string;
+  /** When false there are no router Pods: the Site stays Pending "Not Running" (for timeout tests). */
+  running?: boolean;
+  /** How long a new Link waits before it is dialled, as a router takes a moment to connect. */
+  operationalDelayMs?: number;
+  intervalMs?: number;
+  log?: (line: string) => void;
+}
+
+interface Hello {
+  siteId: string;
+  siteName: string;
+  namespace: string;
+}
+
+interface Balancer {
+  address: string;
+  servers: Server[];
+  sockets: Set<Socket>;
+  /** The Secret resourceVersion the listeners serve with. */
+  credentials?: string;
+}
+
+type DialResult = { up: true; peer: Hello } | { up: false };
+
+export class RouterStandIn extends PollingLoop {
+  private readonly client: KubeClient;
+  private readonly ns: string;
+  private readonly balancers = new Map<string, Balancer>();
+  private site?: Site;
+  /** When each Link (by uid and generation) was first seen, for operationalDelayMs. */
+  private readonly firstSeen = new Map<string, number>();
+  private readonly results = new Map<string, { key: string; at: number; result: DialResult }>();
+  private lastStatus = '';
+
+  constructor(private readonly opts: RouterStandInOptions) {
+    super(`router stand-in ${opts.namespace}`, opts.intervalMs ?? 200, opts.log);
+    this.client = opts.client;
+    this.ns = opts.namespace;
+  }
+
+  /** The loopback addresses given to the site's load balancers, by Service name. */
+  addresses(): Map<string, string> {
+    return new Map([...this.balancers].map(([name, b]) => [name, b.address]));
+  }
+
+  async reconcile(): Promise<void> {
+    const sites = (await this.client.list(SITES, this.ns)).items.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    this.site = sites[0];
+    await this.playCloud();
+    await this.playKubelet();
+    await this.playRouter();
+  }
+
+  protected override async release(): Promise<void> {
+    await Promise.all([...this.balancers.values()].map(closeBalancer));
+    this.balancers.clear();
+  }
+
+  // --- Cloud load balancer and the router's listeners ------------------------------------------
+
+  private async playCloud(): Promise<void> {
+    const services = (await this.client.list(SERVICES, this.ns)).items.filter((s) => s.spec.type === 'LoadBalancer');
+    const access = (await this.client.list(ROUTER_ACCESSES, this.ns)).items[0];
+    const secret = access ? await this.client.find(SECRETS, access.spec.tlsCredentials, this.ns) : undefined;
+    for (const svc of services) {
+      let balancer = this.balancers.get(svc.metadata.name);
+      if (!balancer) {
+        balancer = await this.bind(svc.spec.ports.map((p) => p.port));
+        this.balancers.set(svc.metadata.name, balancer);
+      }
+      // The router loads the server certificate again whenever the controller reissues it.
+      if (secret?.data?.['tls.crt'] && secret.metadata.resourceVersion !== balancer.credentials) {
+        const context = { cert: b64d(secret.data['tls.crt']), key: b64d(secret.data['tls.key'] ?? ''), ca: b64d(secret.data['ca.crt'] ?? '') };
+        for (const server of balancer.servers) server.setSecureContext(context);
+        balancer.credentials = secret.metadata.resourceVersion;
+      }
+      if (svc.status?.loadBalancer?.ingress?.[0]?.ip !== balancer.address) {
+        await this.client.patch(SERVICES, svc.metadata.name, { status: { loadBalancer: { ingress: [{ ip: balancer.address }] } } }, this.ns, 'status');
+      }
+    }
+    for (const [name, balancer] of this.balancers) {
+      if (!services.some((s) => s.metadata.name === name)) {
+        await closeBalancer(balancer);
+        this.balancers.delete(name);
+      }
+    }
+  }
+
+  /** Listeners on a fresh loopback address for every port; another address when one is taken. */
+  private async bind(ports: number[]): Promise<Balancer> {
+    for (let attempt = 0; ; attempt++) {
+      const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+      const balancer: Balancer = { address, servers: [], sockets: new Set() };
+      try {
+        for (const port of ports) balancer.servers.push(await this.listen(address, port, balancer.sockets));
+        return balancer;
+      } catch (err) {
+        await closeBalancer(balancer);
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt > 20) throw err;
+      }
+    }
+  }
+
+  /** A listener like the router's: TLS, client certificate required and signed by the site CA. */
+  private async listen(address: string, port: number, sockets: Set<Socket>): Promise<Server> {
+    // No credentials until the controller has made them: handshakes fail until then, as they would.
+    const server = createServer({ requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, (socket: TLSSocket) => {
+      // The router would speak AMQP here; we introduce the site so the dialer can name its peer.
+      const site = this.site;
+      socket.end(JSON.stringify({ siteId: site?.metadata.uid ?? '', siteName: site?.metadata.name ?? '', namespace: this.ns } satisfies Hello) + '\n');
+    });
+    server.on('tlsClientError', () => {}); // refused clients are expected in tests
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, address, () => resolve());
+    });
+    return server;
+  }
+
+  // --- Kubelet ------------------------------------------------------------------------------------
+
+  private async playKubelet(): Promise<void> {
+    const deployments = (await this.client.list(DEPLOYMENTS, this.ns, { labelSelector: `${ROUTER_COMPONENT}=router` })).items;
+    // Not running: no router Pod at all, as when none can be scheduled.
+    if (this.opts.running === false) return;
+    for (const deployment of deployments) {
+      const name = `${deployment.metadata.name}-stand-in`;
+      let pod = await this.client.find(PODS, name, this.ns);
+      if (!pod) {
+        const template = deployment.spec.template;
+        // Only the labels matter to the controller; the containers never run here.
+        const containers = template.spec.containers.map((c) => ({ name: c.name, image: c.image }));
+        pod = await this.client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: template.metadata.labels }, spec: { containers } } as Pod, this.ns);
+      }
+      if (pod.status?.phase === 'Running') continue;
+      await this.client.patch(PODS, name, { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, this.ns, 'status');
+    }
+  }
+
+  // --- Router: links and the network status ----------------------------------------------------
+
+  private async playRouter(): Promise<void> {
+    const site = this.site;
+    if (!site || this.opts.running === false) return;
+    const links = (await this.client.list(LINKS, this.ns)).items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const peers = new Map<string, Hello>();
+    const records: SiteStatusInfo['routerStatus'][number]['links'] = [];
+    for (const link of links) {
+      const result = await this.linkState(link, Boolean(site.spec.edge));
+      if (result === undefined) continue; // not dialled yet: the router has no link to report
+      const role = site.spec.edge ? 'edge' : 'inter-router';
+      if (result.up) {
+        peers.set(result.peer.siteId, result.peer);
+        records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'up', role, peer: accessPoint(result.peer.siteId) });
+      } else records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'down', role });
+    }
+    const own: SiteStatusInfo = {
+      site: { identity: site.metadata.uid!, name: site.metadata.name, namespace: this.ns, platform: 'kubernetes' },
+      routerStatus: [{ router: { name: `0/${site.metadata.name}-skupper-router-stand-in`, namespace: this.ns, mode: site.spec.edge ? 'edge' : 'interior' }, links: records, routerAccess: [{ identity: accessPoint(site.metadata.uid!) }], listeners: [], connectors: [] }],
+    };
+    const remote = [...peers.values()].sort((a, b) => a.siteName.localeCompare(b.siteName)).map((p): SiteStatusInfo => ({
+      site: { identity: p.siteId, name: p.siteName, namespace: p.namespace, platform: 'kubernetes' },
+      routerStatus: [{ router: { name: `0/${p.siteName}-skupper-router-stand-in`, namespace: p.namespace, mode: 'interior' }, links: [], routerAccess: [{ identity: accessPoint(p.siteId) }], listeners: [], connectors: [] }],
+    }));
+    const status: NetworkStatus = { addresses: [], siteStatus: [own, ...remote] };
+    const text = JSON.stringify(status);
+    if (text === this.lastStatus) return;
+    const existing = await this.client.find(CONFIG_MAPS, NETWORK_STATUS, this.ns);
+    if (existing?.data?.NetworkStatus !== text) {
+      if (existing) await this.client.patch(CONFIG_MAPS, NETWORK_STATUS, { data: { NetworkStatus: text } }, this.ns);
+      else await this.client.create(CONFIG_MAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_STATUS }, data: { NetworkStatus: text } }, this.ns);
+    }
+    this.lastStatus = text;
+  }
+
+  /** Dials the Link now and then (often while it is down), after operationalDelayMs. */
+  private async linkState(link: Link, edge: boolean): Promise<DialResult | undefined> {
+    const seenKey = `${link.metadata.uid}/${link.metadata.generation ?? 1}`;
+    if (!this.firstSeen.has(seenKey)) this.firstSeen.set(seenKey, Date.now());
+    if (Date.now() - this.firstSeen.get(seenKey)! < (this.opts.operationalDelayMs ?? 0)) return undefined;
+    const secretName = link.spec.tlsCredentials ?? '';
+    const secret = secretName ? await this.client.find(SECRETS, secretName, this.ns) : undefined;
+    const key = `${seenKey}/${secret?.metadata.resourceVersion ?? ''}`;
+    const last = this.results.get(link.metadata.name);
+    if (last && last.key === key && Date.now() - last.at < (last.result.up ? 2000 : 500)) return last.result;
+    const cert = b64d(secret?.data?.['tls.crt'] ?? '');
+    const keyPem = b64d(secret?.data?.['tls.key'] ?? '');
+    const ca = b64d(secret?.data?.['ca.crt'] ?? '');
+    const endpoint = link.spec.endpoints.find((e) => e.name === (edge ? 'edge' : 'inter-router'));
+    let result: DialResult = { up: false };
+    if (cert && keyPem && endpoint?.host && endpoint.port) result = await dial(endpoint.host, Number(endpoint.port), { cert, key: keyPem, ca }).catch(() => ({ up: false }) as const);
+    this.results.set(link.metadata.name, { key, at: Date.now(), result });
+    return result;
+  }
+}
+
+/** One mutual-TLS handshake; up only when both sides accept and the peer introduces itself. */
+function dial(host: string, port: number, creds: { cert: string; key: string; ca: string }): Promise<DialResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let data = '';
+    const finish = (value: DialResult) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve(value);
+    };
+    const socket = tlsConnect({ host, port, cert: creds.cert, key: creds.key, ca: creds.ca || undefined, servername: /^[\d.]+$/.test(host) ? undefined : host, timeout: 3000 });
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      const line = data.split('\n')[0];
+      if (!data.includes('\n') || !line) return;
+      try {
+        const hello = JSON.parse(line) as Hello;
+        finish(hello.siteId ? { up: true, peer: hello } : { up: false });
+      } catch {
+        finish({ up: false });
+      }
+    });
+    socket.on('timeout', () => finish({ up: false }));
+    socket.on('error', () => finish({ up: false }));
+    socket.on('end', () => finish({ up: false }));
+  });
+}
+
+async function closeBalancer(balancer: Balancer): Promise<void> {
+  await Promise.all(
+    balancer.servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of balancer.sockets) socket.destroy();
+        }),
+    ),
+  );
+}
