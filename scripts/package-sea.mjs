@@ -1,7 +1,7 @@
 // Node single executable applications (SEA), built offline: Node base binaries come from the npm
 // registry (the node-<platform> packages, fetched with `npm pack` into .cache/node-bases/), the
 // preparation blob is made with `node --experimental-sea-config` by a Node of exactly the same
-// version running here, and postject injects it. Used by scripts/package.mjs and bench/startup.mjs.
+// version running here, and postject injects it. Used by scripts/package.mjs and bench/run.ts.
 //
 // Why not @yao-pkg/pkg (tried with v6.23.0): its standard mode needs a Node patched by pkg-fetch,
 // which it downloads from GitHub; PKG_NODE_PATH pointing at a stock Node fails ("Placeholder for
@@ -41,6 +41,16 @@ const PINNED_INTEGRITY = {
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 export const cacheDir = join(root, '.cache');
+
+/**
+ * Modules that travel as SEA assets, compiled on first use (scripts/package.mjs): what imports
+ * resolve to `filter` gets the bundle of `entry` instead. Each asset has its own copy of whatever
+ * it imports, so these modules share no classes with the rest (errors are passed in).
+ */
+export const SEA_ASSET_MODULES = [
+  { filter: /\/transport-client-node\.js$/, entry: 'src/kube/transport-client-node.ts', asset: 'transport-client-node.cjs' },
+  { filter: /\/certs\/x509\.js$|^\.\/x509\.js$/, entry: 'src/certs/x509.ts', asset: 'x509.cjs' },
+];
 
 export function hostNodePlatform() {
   const os = { linux: 'linux', win32: 'win', darwin: 'darwin' }[process.platform];
@@ -114,7 +124,7 @@ export function nodeLicense(version = SEA_NODE_VERSION) {
  * The blob is made by this machine's Node of the same version; the code cache is only used when
  * the target is this machine's platform (V8 code cache cannot be loaded on another platform).
  */
-export async function buildSea({ main, output, nodePlatform, version = SEA_NODE_VERSION, useCodeCache = true, workDir }) {
+export async function buildSea({ main, output, nodePlatform, version = SEA_NODE_VERSION, useCodeCache = true, workDir, assets }) {
   const host = hostNodePlatform();
   const generator = nodeBase(host, version);
   const base = nodeBase(nodePlatform, version);
@@ -130,6 +140,7 @@ export async function buildSea({ main, output, nodePlatform, version = SEA_NODE_
     disableExperimentalSEAWarning: true,
     useSnapshot: false, // crashed with @kubernetes/client-node
     useCodeCache: codeCache,
+    ...(assets ? { assets: Object.fromEntries(Object.entries(assets).map(([k, v]) => [k, resolve(v)])) } : {}),
   }, null, 2));
   quiet(generator, ['--experimental-sea-config', config], workDir);
 

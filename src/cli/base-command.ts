@@ -3,9 +3,9 @@
 // bug and says so.
 import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'clipanion';
-import { SkupperError } from '../errors.js';
+import { SkupperError, usageError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { MAX_DURATION_TEXT, parseDuration } from '../duration.js';
+import { formatDuration, MAX_DURATION_TEXT, parseDuration } from '../duration.js';
 import { style } from './style.js';
 
 export interface CliContext {
@@ -59,6 +59,18 @@ export abstract class ClusterCommand extends BaseCommand {
   kubeContext = Option.String('--context', { description: 'The kubeconfig context to use' });
   namespace = Option.String('-n,--namespace', { description: 'The namespace of the site (default: the context\'s namespace, else "default")' });
   timeout = Option.String('--timeout', { description: timeoutHelp(defaultTimeoutOf(this)) });
+  // kubectl's client flags (kubectl passes none of them to plugins).
+  server = Option.String('-s,--server', { description: 'The address and port of the Kubernetes API server' });
+  kubeCluster = Option.String('--cluster', { description: 'The name of the kubeconfig cluster to use' });
+  kubeUser = Option.String('--user', { description: 'The name of the kubeconfig user to use' });
+  token = Option.String('--token', { description: 'Bearer token for authentication to the API server' });
+  certificateAuthority = Option.String('--certificate-authority', { description: 'Path to a cert file for the certificate authority' });
+  // A string that tolerates no value, so that kubectl's --insecure-skip-tls-verify=true|false parse too.
+  insecureSkipTlsVerify = Option.String('--insecure-skip-tls-verify', { tolerateBoolean: true, description: "If true, the server's certificate will not be checked for validity (insecure) (default false)" });
+  as = Option.String('--as', { description: 'Username to impersonate for the operation' });
+  asGroup = Option.Array('--as-group', { description: 'Group to impersonate for the operation, repeat for several groups' });
+  requestTimeout = Option.String('--request-timeout', { description: 'How long to wait for one server request (e.g. 1s, 2m; a bare number is seconds; 0: no limit) (default 0)' });
+  verbosity = Option.String('-v,--v', { description: 'Log level: 6 logs each API request, 7 its headers (credentials masked), 8 the response headers (default 0)' });
 
   /** The default for --timeout, per command (a static, so that the help text can show it). */
   static defaultTimeout = '30s';
@@ -69,16 +81,57 @@ export abstract class ClusterCommand extends BaseCommand {
   }
 
   async client(): Promise<KubeClient> {
-    const { connect } = await import('../kube/connect.js');
     const timeoutMs = this.timeoutMs();
+    // --timeout 0 checks once without waiting; its requests still end, after 30 s, unless --request-timeout says otherwise.
+    const requestTimeoutMs = parseRequestTimeout(this.requestTimeout) ?? (timeoutMs === 0 ? 30_000 : undefined);
+    const verbosity = parseVerbosity(this.verbosity);
+    const { connect } = await import('../kube/connect.js');
+    const stderr = this.context.stderr;
     return connect({
       kubeconfig: this.kubeconfig,
       context: this.kubeContext,
       namespace: this.namespace,
       env: this.context.env,
-      requestTimeoutMs: timeoutMs > 0 ? timeoutMs : undefined,
+      overrides: {
+        cluster: this.kubeCluster,
+        user: this.kubeUser,
+        server: this.server,
+        token: this.token,
+        certificateAuthority: this.certificateAuthority,
+        insecureSkipTlsVerify: parseBool(this.insecureSkipTlsVerify, '--insecure-skip-tls-verify'),
+        as: this.as,
+      },
+      asGroups: this.asGroup,
+      // Every request ends by the command's deadline (--timeout; 0: none) and by --request-timeout.
+      limits: {
+        deadline: timeoutMs > 0 ? Date.now() + timeoutMs : undefined,
+        deadlineLabel: `${formatDuration(timeoutMs)} (--timeout)`,
+        requestTimeoutMs,
+      },
+      verbosity,
+      log: (line) => stderr.write(`${line}\n`),
     });
   }
+}
+
+/** kubectl's --request-timeout: a duration, or a bare number of seconds; 0 means no limit. */
+function parseRequestTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : parseDuration(value, '--request-timeout');
+  return ms > 0 ? ms : undefined;
+}
+
+function parseBool(value: string | boolean | undefined, flag: string): boolean {
+  if (value === undefined || typeof value === 'boolean') return value ?? false;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw usageError(`invalid ${flag}="${value}": use true or false`);
+}
+
+function parseVerbosity(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d+$/.test(value.trim())) throw usageError(`invalid -v "${value}": use a log level from 0 to 10`);
+  return Number(value);
 }
 
 function defaultTimeoutOf(command: ClusterCommand): string {

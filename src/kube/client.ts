@@ -1,11 +1,11 @@
-// The one way the plugin talks to the API server. It borrows @kubernetes/client-node's KubeConfig
-// for authentication and TLS (exec plugins, tokens, client certificates, proxies) and sends plain
-// REST calls over one keep-alive connection pool, so that every failure passes through apiError.
-import { fetch, type Dispatcher } from 'undici';
-import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+// The one way the plugin talks to the API server: plain REST calls over the transport
+// (transport.ts: node:https, keep-alive, bounded by --timeout and --request-timeout), with
+// credentials from the kubeconfig (the fast path, or @kubernetes/client-node), so that every
+// failure passes through apiError.
 import { SkupperError } from '../errors.js';
 import { apiError, transportError, type CallContext } from './api-errors.js';
 import { apiVersionOf, type KubeList, type ResourceType } from './resources.js';
+import { RequestTimeout, timeoutError, type Response, type Transport } from './transport.js';
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -21,17 +21,23 @@ const PAGE_SIZE = 500;
 export class KubeClient {
   readonly server: string;
   readonly namespace: string;
-  private readonly auth: Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }>;
 
   constructor(
-    kubeConfig: KubeConfig,
+    readonly transport: Transport,
     namespace: string,
-    /** Per-request deadline for ordinary calls (not watches). */
-    readonly requestTimeoutMs = 30_000,
   ) {
-    this.server = (kubeConfig.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
+    this.server = transport.server;
     this.namespace = namespace;
-    this.auth = resolveAuth(kubeConfig, this.server);
+  }
+
+  /** Requests sent so far (benchmarks count them, so that an N+1 pattern shows). */
+  get requestCount(): number {
+    return this.transport.requests;
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.transport.close();
   }
 
   path(type: ResourceType, namespace: string | undefined, name?: string, subresource?: string): string {
@@ -109,20 +115,17 @@ export class KubeClient {
     signal: AbortSignal,
   ): Promise<'done' | 'closed' | 'expired'> {
     const ctx = call('watch', type, namespace, undefined, this.server);
-    const url = this.url(this.path(type, namespace), { ...query, watch: 'true', allowWatchBookmarks: 'true' });
-    const { headers, dispatcher } = await this.auth;
-    const stop = new AbortController();
-    const onAbort = () => stop.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const path = this.pathWithQuery(this.path(type, namespace), { ...query, watch: 'true', allowWatchBookmarks: 'true' });
+    let response: Response | undefined;
     try {
-      const response = await fetch(url, { headers: { ...headers, accept: 'application/json' }, dispatcher, signal: stop.signal });
+      response = await this.transport.send({ method: 'GET', path, headers: { accept: 'application/json' }, signal, stream: true });
       // 410 Gone before any event: our resourceVersion is older than etcd keeps; the caller re-lists.
       if (response.status === 410) return 'expired';
-      if (!response.ok || !response.body) throw apiError(response.status, await response.text(), ctx);
+      if (response.status < 200 || response.status > 299) throw apiError(response.status, await response.text(), ctx);
       const decoder = new TextDecoder();
       let buffered = '';
       for await (const chunk of response.body) {
-        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+        buffered += decoder.decode(chunk, { stream: true });
         let newline: number;
         while ((newline = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, newline).trim();
@@ -132,45 +135,47 @@ export class KubeClient {
       }
       return 'closed';
     } catch (err) {
-      if (signal.aborted) return 'done';
-      if (err instanceof SkupperError) throw err;
-      throw transportError(err, ctx);
+      if (signal.aborted && !(err instanceof RequestTimeout)) return 'done';
+      throw this.failure(err, ctx);
     } finally {
-      signal.removeEventListener('abort', onAbort);
-      stop.abort();
+      response?.discard();
     }
   }
 
-  private url(path: string, query: RequestOptions['query'] = {}): string {
-    const url = new URL(this.server + path);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
-    return url.toString();
+  private pathWithQuery(path: string, query: RequestOptions['query'] = {}): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const text = params.toString();
+    return text ? `${path}?${text}` : path;
   }
 
   private async call<T>(method: string, path: string, ctx: CallContext, opts: RequestOptions = {}): Promise<T> {
-    const { headers, dispatcher } = await this.auth;
-    const signal = opts.signal ?? AbortSignal.timeout(this.requestTimeoutMs);
-    let response;
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(this.url(path, opts.query), {
+      const response = await this.transport.send({
         method,
+        path: this.pathWithQuery(path, opts.query),
         headers: {
-          ...headers,
           accept: 'application/json',
           ...(opts.body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
         },
         body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-        dispatcher,
-        signal,
+        signal: opts.signal,
       });
+      status = response.status;
+      text = await response.text();
     } catch (err) {
-      throw transportError(err, ctx, this.requestTimeoutMs);
+      throw this.failure(err, ctx);
     }
-    const text = await response.text().catch((err: unknown) => {
-      throw transportError(err, ctx, this.requestTimeoutMs);
-    });
-    if (!response.ok) throw apiError(response.status, text, ctx);
+    if (status < 200 || status > 299) throw apiError(status, text, ctx);
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  private failure(err: unknown, ctx: CallContext): SkupperError {
+    if (err instanceof SkupperError) return err;
+    if (err instanceof RequestTimeout) return timeoutError(err, `${ctx.verb} ${ctx.plural}`, this.server);
+    return transportError(err, ctx);
   }
 
   /**
@@ -178,34 +183,21 @@ export class KubeClient {
    * the moments the request left and the answer came (to judge the offset and its uncertainty).
    */
   async serverClock(): Promise<{ serverDate?: Date; sentAt: number; receivedAt: number }> {
-    const { headers, dispatcher } = await this.auth;
     const ctx: CallContext = { verb: 'get', kind: 'version', plural: 'version', group: '', server: this.server };
     const sentAt = Date.now();
-    let response;
+    let date: string | undefined;
     try {
-      response = await fetch(this.url('/version'), { headers: { ...headers, accept: 'application/json' }, dispatcher, signal: AbortSignal.timeout(this.requestTimeoutMs) });
-      await response.arrayBuffer();
+      const response = await this.transport.send({ method: 'GET', path: '/version', headers: { accept: 'application/json' } });
+      await response.text();
+      date = response.headers.date;
     } catch (err) {
-      throw transportError(err, ctx, this.requestTimeoutMs);
+      throw this.failure(err, ctx);
     }
     const receivedAt = Date.now();
-    const date = response.headers.get('date');
     return { serverDate: date ? new Date(date) : undefined, sentAt, receivedAt };
   }
 }
 
 function call(verb: string, type: ResourceType, namespace: string | undefined, name: string | undefined, server: string): CallContext {
   return { verb, kind: type.kind, plural: type.plural, group: type.group, namespace, name, server };
-}
-
-/** Authentication is worked out once per client: exec plugins and token files run only once. */
-async function resolveAuth(kubeConfig: KubeConfig, server: string): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
-  const { RequestContext, HttpMethod } = await import('@kubernetes/client-node/dist/gen/http/http.js');
-  const ctx = new RequestContext(server || 'https://localhost', HttpMethod.GET);
-  try {
-    await kubeConfig.applySecurityAuthentication(ctx);
-  } catch (err) {
-    throw new SkupperError('CONFIG', `cannot load the credentials of the kubeconfig's user: ${(err as Error).message.split('\n')[0]}`, { cause: err });
-  }
-  return { headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher() as Dispatcher | undefined };
 }

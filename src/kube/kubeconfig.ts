@@ -31,18 +31,44 @@ export interface KubeconfigInputs {
   homeDir: string;
   /** Where the in-cluster service account lives; overridable for tests. */
   serviceAccountDir?: string;
+  /** kubectl's client flags, which override what the kubeconfig says. */
+  overrides?: KubeconfigOverrides;
+}
+
+/** kubectl's flags --cluster, --user, --server, --token, --certificate-authority, --insecure-skip-tls-verify, --as. */
+export interface KubeconfigOverrides {
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
+  certificateAuthority?: string;
+  insecureSkipTlsVerify?: boolean;
+  as?: string;
 }
 
 export type ResolvedKubeconfig =
-  | { source: 'files'; files: string[]; config: RawKubeconfig; contextName: string; server: string; namespace: string }
+  | {
+      source: 'files';
+      files: string[];
+      /** The merged kubeconfig with the overrides applied; current-context is the one in use. */
+      config: RawKubeconfig;
+      contextName: string;
+      server: string;
+      namespace: string;
+      /** The cluster and user entries in use (their names as the context says, after --cluster/--user). */
+      cluster: RawCluster;
+      user: RawUser;
+    }
   | { source: 'in-cluster'; server: string; namespace: string };
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig {
   const files = kubeconfigFiles(inputs);
-  if (files.length === 0) return inCluster(inputs);
-  const config = mergeFiles(files);
+  const o = inputs.overrides ?? {};
+  // kubectl works from --server alone (with --token or --insecure-skip-tls-verify) when there is no kubeconfig.
+  if (files.length === 0 && !o.server) return inCluster(inputs);
+  const config = files.length > 0 ? mergeFiles(files) : serverOnlyConfig();
   const contextName = inputs.context ?? config['current-context'];
   const contextNames = config.contexts.map((c) => c.name).sort();
   if (!contextName) {
@@ -58,12 +84,53 @@ export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig 
       `context "${contextName}" is not in the kubeconfig (${files.join(delimiter)}): use one of: ${contextNames.join(', ') || 'none defined'}`,
     );
   }
-  const cluster = config.clusters.find((c) => c.name === context.context.cluster);
+  if (o.cluster) context.context.cluster = o.cluster;
+  if (o.user) context.context.user = o.user;
+  let cluster = config.clusters.find((c) => c.name === context.context.cluster);
+  if (!cluster && o.cluster) throw new SkupperError('CONFIG', `cluster "${o.cluster}" (from --cluster) is not in the kubeconfig: use one of: ${config.clusters.map((c) => c.name).sort().join(', ') || 'none defined'}`);
+  if (!cluster && o.server) config.clusters.push((cluster = { name: context.context.cluster || 'flags', cluster: {} }));
+  if (cluster && o.server) cluster.cluster.server = o.server;
   if (typeof cluster?.cluster?.server !== 'string' || !cluster.cluster.server) {
     throw new SkupperError('CONFIG', `context "${contextName}" names cluster "${context.context.cluster ?? ''}", which the kubeconfig does not define with a server`);
   }
+  context.context.cluster = cluster.name;
+  let user = config.users.find((u) => u.name === context.context.user);
+  if (!user && o.user) throw new SkupperError('CONFIG', `user "${o.user}" (from --user) is not in the kubeconfig: use one of: ${config.users.map((u) => u.name).sort().join(', ') || 'none defined'}`);
+  if (!user) config.users.push((user = { name: context.context.user || 'flags', user: {} }));
+  context.context.user = user.name;
+  applyOverrides(cluster, user, o);
   const namespace = inputs.namespace || (typeof context.context.namespace === 'string' ? context.context.namespace : '') || 'default';
-  return { source: 'files', files, config: { ...config, 'current-context': contextName }, contextName, server: cluster.cluster.server, namespace };
+  return { source: 'files', files, config: { ...config, 'current-context': contextName }, contextName, server: cluster.cluster.server, namespace, cluster, user };
+}
+
+/** A kubeconfig made from flags alone: --server names the cluster. */
+function serverOnlyConfig(): RawKubeconfig {
+  return { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [{ name: 'flags', context: {} }], 'current-context': 'flags' };
+}
+
+/** kubectl's override rules (client-go's clientcmd), on the entries the context uses. */
+function applyOverrides(cluster: RawCluster, user: RawUser, o: KubeconfigOverrides): void {
+  const c = cluster.cluster;
+  const u = user.user;
+  if (o.certificateAuthority) {
+    // A CA given on the command line replaces the kubeconfig's and turns verification back on.
+    c['certificate-authority'] = resolve(o.certificateAuthority);
+    delete c['certificate-authority-data'];
+    delete c['insecure-skip-tls-verify'];
+  }
+  if (o.insecureSkipTlsVerify) {
+    c['insecure-skip-tls-verify'] = true;
+    if (!o.certificateAuthority) {
+      delete c['certificate-authority'];
+      delete c['certificate-authority-data'];
+    }
+  }
+  if (o.token !== undefined) {
+    // A token on the command line is the credential: the kubeconfig's other ways to get one step aside.
+    u.token = o.token;
+    for (const key of ['tokenFile', 'token-file', 'exec', 'auth-provider', 'username', 'password']) delete u[key];
+  }
+  if (o.as !== undefined) u.as = o.as;
 }
 
 function kubeconfigFiles(inputs: KubeconfigInputs): string[] {

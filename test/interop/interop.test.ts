@@ -59,7 +59,7 @@ test(`the real controller (${upstreamVersion()}) configures a Link from our link
   assert.is(applied.status, 0, applied.stderr);
   const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '60s');
   assert.is(ready.code, 0, ready.stderr);
-  assert.match(ready.stdout, /link-west-skupper-router\s+Ready\s+1\s+OK/);
+  assert.match(ready.stdout, /link-west-skupper-router\s+Ready\s+west\s+1\s+OK\s+\d+s/);
   const link = await (await adminClient(east)).get(LINKS, 'link-west-skupper-router');
   assert.is(link.status?.remoteSiteName, 'west');
   assert.is(link.status?.remoteSiteId, site.metadata.uid);
@@ -93,7 +93,7 @@ test('upstream skupper link status reads our Links; we read the Links upstream l
   assert.is(kubectl(c.kubeconfig, north, ['apply', '-f', '-'], generated.stdout).status, 0);
   const ours = await run(north, 'link', 'status', '--wait', 'ready', '--timeout', '60s');
   assert.is(ours.code, 0, ours.stderr);
-  assert.match(ours.stdout, /^NAME\s+STATUS\s+COST\s+MESSAGE\nlink-west-skupper-router\s+Ready\s+1\s+OK\n$/);
+  assert.match(ours.stdout, /^NAME\s+STATUS\s+REMOTE SITE\s+COST\s+MESSAGE\s+AGE\nlink-west-skupper-router\s+Ready\s+west\s+1\s+OK\s+\d+s\n$/);
   const check = await run(north, 'link', 'check', '-o', 'json');
   assert.is(check.code, 0, check.stdout + check.stderr);
 });

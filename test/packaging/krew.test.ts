@@ -2,12 +2,13 @@
 // krew manifest with krew's own validator, install it with krew into an isolated KREW_ROOT, and run
 // it through kubectl's plugin discovery with no Node on PATH, against the local cluster.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
 import { cluster } from '../support/cluster.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,6 +42,28 @@ test('package linux/amd64, validate the manifest, krew install it, and run it wi
       assert.match(krew.output, check);
     }
     assert.not.match(krew.output, /FAIL/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('the packaged executable loads client-node (a SEA asset) for kubeconfigs the fast path declines', async () => {
+  const c = await cluster();
+  const work = mkdtempSync(join(tmpdir(), 'ks-slow-'));
+  try {
+    // The test cluster's kubeconfig plus a field only client-node's path takes (as-user-extra).
+    const config = parse(readFileSync(c.kubeconfig, 'utf8')) as { users: { user: Record<string, unknown> }[] };
+    for (const u of config.users) u.user['as-user-extra'] = {};
+    const kubeconfig = join(work, 'kubeconfig');
+    writeFileSync(kubeconfig, JSON.stringify(config));
+    const exe = join(root, 'dist', 'kubectl-skupper-linux-amd64');
+    const slow = await run(exe, ['link', 'status', '-n', 'west', '--kubeconfig', kubeconfig, '--context', 'west', '-v', '6'], {});
+    assert.is(slow.code, 0, slow.output);
+    assert.match(slow.output, /credentials via @kubernetes\/client-node \(kubeconfig field "as-user-extra"\)/);
+    assert.match(slow.output, /GET https:\/\/127\.0\.0\.1:\d+\/apis\/skupper\.io\/v2alpha1\/namespaces\/west\/links\?limit=500 200 OK/);
+    const denied = await run(exe, ['link', 'status', '-n', 'west', '--kubeconfig', kubeconfig, '--context', 'nobody'], {});
+    assert.is(denied.code, 1);
+    assert.match(denied.output, /403 Forbidden/);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
