@@ -35,7 +35,7 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
       describeTimeout: () => `the site's controller did not make Secret "${name}" from Certificate "${name}" within ${formatDuration(opts.timeoutMs)}${made ? ' (the Certificate was deleted)' : ''}: check that the Skupper controller runs in namespace "${client.namespace}", or generate without --via-controller if you may read the site CA`,
     });
   } catch (err) {
-    if (made) await client.delete(CERTIFICATES, name).catch(() => undefined);
+    if (made) await client.delete(CERTIFICATES, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw err;
   }
   const data = seen.get(name)!.data!;

@@ -57,7 +57,7 @@ export async function issueToken(client: KubeClient, opts: IssueOptions): Promis
     spec: { redemptionsAllowed: opts.redemptionsAllowed, expirationWindow: formatDuration(opts.windowMs), code },
   };
   await client.create(ACCESS_GRANTS, grant, namespace);
-  const revoke = () => client.delete(ACCESS_GRANTS, name, namespace).catch(() => undefined);
+  const revoke = () => client.delete(ACCESS_GRANTS, name, namespace, { cleanup: true }).catch(() => undefined);
   let filled: AccessGrant;
   try {
     filled = await waitForGrant(client, name, opts.timeoutMs);

@@ -61,7 +61,7 @@ async function direct(client: KubeClient, site: Site, token: AccessToken, name: 
     }
   } catch (err) {
     // No half-made link: take back what we created before the failure.
-    for (const object of made.reverse()) await client.delete(object.type, object.name).catch(() => undefined);
+    for (const object of made.reverse()) await client.delete(object.type, object.name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw err;
   }
   return { links: links.map((l) => l.metadata.name), secret: secret.metadata.name, existed: false };
@@ -105,11 +105,11 @@ async function viaController(client: KubeClient, token: AccessToken, name: strin
       },
     });
   } catch (err) {
-    await client.delete(ACCESS_TOKENS, name).catch(() => undefined);
+    await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw err;
   }
   if (failure !== undefined) {
-    await client.delete(ACCESS_TOKENS, name).catch(() => undefined);
+    await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw new SkupperError('TOKEN_REFUSED', `the site's controller could not redeem token "${name}": ${failure}`);
   }
   const links = (await client.list(LINKS)).items.filter((l) => l.spec.tlsCredentials === name).map((l) => l.metadata.name).sort();
