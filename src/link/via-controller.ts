@@ -10,6 +10,7 @@ import { resolveSite } from '../site/sites.js';
 import { issuerOf } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
 import type { GenerateOptions } from './links.js';
+import { onInterrupt } from '../interrupt.js';
 
 const complete = (s: Secret | undefined) => Boolean(s?.data?.['tls.crt'] && s.data['tls.key'] && s.data['ca.crt']);
 
@@ -24,6 +25,8 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
     const certificate: Certificate = { apiVersion: SKUPPER_API_VERSION, kind: 'Certificate', metadata: { name }, spec: { ca: issuerOf(site), subject: name, client: true } };
     await client.create(CERTIFICATES, certificate);
   }
+  const undo = () => (made ? client.delete(CERTIFICATES, name, client.namespace, { cleanup: true }) : undefined);
+  const settled = onInterrupt(undo);
   let seen: ReadonlyMap<string, Secret>;
   try {
     seen = await waitFor(client, {
@@ -35,9 +38,11 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
       describeTimeout: () => `the site's controller did not make Secret "${name}" from Certificate "${name}" within ${formatDuration(opts.timeoutMs)}${made ? ' (the Certificate was deleted)' : ''}: check that the Skupper controller runs in namespace "${client.namespace}", or generate without --via-controller if you may read the site CA`,
     });
   } catch (err) {
+    settled();
     if (made) await client.delete(CERTIFICATES, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw err;
   }
+  settled();
   const data = seen.get(name)!.data!;
   if (!complete(seen.get(name))) throw new SkupperError('NOT_READY', `Secret "${name}" lacks tls.crt, tls.key or ca.crt`);
   const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'kubernetes.io/tls', data: { 'ca.crt': data['ca.crt']!, 'tls.crt': data['tls.crt']!, 'tls.key': data['tls.key']! } };

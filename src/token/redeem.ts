@@ -10,6 +10,7 @@ import { MANAGED_BY } from '../link/credentials.js';
 import { peekClaims, rfc3339 } from './claims.js';
 import { parseGrantResponse } from './response.js';
 import { postCode } from './post.js';
+import { onInterrupt } from '../interrupt.js';
 
 export interface RedeemOptions {
   name?: string;
@@ -51,6 +52,10 @@ async function direct(client: KubeClient, site: Site, token: AccessToken, name: 
   const owner: OwnerReference = { apiVersion: site.apiVersion, kind: 'Site', name: site.metadata.name, uid: site.metadata.uid! };
   secret.metadata = { ...secret.metadata, labels: { ...MANAGED_BY }, ownerReferences: [owner] };
   const made: { type: typeof SECRETS | typeof LINKS; name: string }[] = [];
+  const undo = async () => {
+    for (const object of [...made].reverse()) await client.delete(object.type, object.name, client.namespace, { cleanup: true }).catch(() => undefined);
+  };
+  const complete = onInterrupt(undo);
   try {
     await client.create(SECRETS, secret);
     made.push({ type: SECRETS, name: secret.metadata.name });
@@ -61,9 +66,11 @@ async function direct(client: KubeClient, site: Site, token: AccessToken, name: 
     }
   } catch (err) {
     // No half-made link: take back what we created before the failure.
-    for (const object of made.reverse()) await client.delete(object.type, object.name, client.namespace, { cleanup: true }).catch(() => undefined);
+    complete();
+    await undo();
     throw err;
   }
+  complete();
   return { links: links.map((l) => l.metadata.name), secret: secret.metadata.name, existed: false };
 }
 
@@ -85,6 +92,7 @@ function refusal(token: AccessToken, status: number, body: string): SkupperError
 async function viaController(client: KubeClient, token: AccessToken, name: string, opts: RedeemOptions): Promise<RedeemResult> {
   const object: AccessToken = { ...token, metadata: { name }, spec: { ...token.spec, ...(opts.cost ? { linkCost: opts.cost } : {}) } };
   await client.create(ACCESS_TOKENS, object);
+  const settled = onInterrupt(() => client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }));
   let failure: string | undefined;
   try {
     await waitFor(client, {
@@ -105,9 +113,11 @@ async function viaController(client: KubeClient, token: AccessToken, name: strin
       },
     });
   } catch (err) {
+    settled();
     await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw err;
   }
+  settled();
   if (failure !== undefined) {
     await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw new SkupperError('TOKEN_REFUSED', `the site's controller could not redeem token "${name}": ${failure}`);

@@ -42,9 +42,11 @@ export class TokenIssueCommand extends ClusterCommand {
     try {
       path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem));
     } catch (err) {
+      issued.delivered();
       await issued.revoke();
       throw err;
     }
+    issued.delivered();
     const expires = issued.claims.exp * 1000;
     this.out(
       [
