@@ -132,8 +132,10 @@ export async function runFromProcess(): Promise<void> {
   // command that handles the signal itself (grant-server, --watch) and holds nothing keeps it.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
+      // Counted now: a command's once-listener removes itself before our import below settles.
+      const handledElsewhere = process.listenerCount(signal) > 1;
       void import('../interrupt.js').then(async ({ hasPendingUndo, undoAll }) => {
-        if (!hasPendingUndo() && process.listenerCount(signal) > 1) return;
+        if (!hasPendingUndo() && handledElsewhere) return;
         await undoAll();
         process.exit(code);
       });
