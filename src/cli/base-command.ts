@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'clipanion';
 import { SkupperError, usageError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
+import type { ConnectionSettings } from '../kube/connect.js';
 import { formatDuration, MAX_DURATION_TEXT, parseDuration } from '../duration.js';
 import { style } from './style.js';
 
@@ -80,14 +81,13 @@ export abstract class ClusterCommand extends BaseCommand {
     return parseDuration(this.timeout ?? defaultTimeoutOf(this), '--timeout');
   }
 
-  async client(): Promise<KubeClient> {
+  /** The connection flags as settings for connect(); commands that reach several contexts add their own. */
+  connectionSettings(): ConnectionSettings {
     const timeoutMs = this.timeoutMs();
     // --timeout 0 checks once without waiting; its requests still end, after 30 s, unless --request-timeout says otherwise.
     const requestTimeoutMs = parseRequestTimeout(this.requestTimeout) ?? (timeoutMs === 0 ? 30_000 : undefined);
-    const verbosity = parseVerbosity(this.verbosity);
-    const { connect } = await import('../kube/connect.js');
     const stderr = this.context.stderr;
-    return connect({
+    return {
       kubeconfig: this.kubeconfig,
       context: this.kubeContext,
       namespace: this.namespace,
@@ -108,9 +108,14 @@ export abstract class ClusterCommand extends BaseCommand {
         deadlineLabel: `${formatDuration(timeoutMs)} (--timeout)`,
         requestTimeoutMs,
       },
-      verbosity,
+      verbosity: parseVerbosity(this.verbosity),
       log: (line) => stderr.write(`${line}\n`),
-    });
+    };
+  }
+
+  async client(): Promise<KubeClient> {
+    const { connect } = await import('../kube/connect.js');
+    return connect(this.connectionSettings());
   }
 }
 

@@ -83,12 +83,20 @@ function isFilled(grant: AccessGrant | undefined): boolean {
   return Boolean(grant?.status?.url && grant.status.ca && grant.status.code);
 }
 
+/**
+ * Part of --timeout kept back from a wait for taking back what the command made when the wait
+ * fails: requests end at the command's deadline, and a grant or token left behind is half-made state.
+ */
+export function cleanupReserve(timeoutMs: number): number {
+  return Math.min(1000, Math.floor(timeoutMs / 4));
+}
+
 async function waitForGrant(client: KubeClient, name: string, timeoutMs: number): Promise<AccessGrant> {
   const seen = await waitFor(client, {
     type: ACCESS_GRANTS,
     namespace: client.namespace,
     name,
-    timeoutMs,
+    timeoutMs: timeoutMs - cleanupReserve(timeoutMs),
     done: (objects) => isFilled(objects.get(name)),
     describeTimeout: (objects) => {
       const grant = objects.get(name);

@@ -9,6 +9,7 @@ import { resolveSite } from '../site/sites.js';
 import { MANAGED_BY } from '../link/credentials.js';
 import { peekClaims, rfc3339 } from './claims.js';
 import { parseGrantResponse } from './response.js';
+import { cleanupReserve } from './issue.js';
 import { postCode } from './post.js';
 import { onInterrupt } from '../interrupt.js';
 
@@ -99,7 +100,7 @@ async function viaController(client: KubeClient, token: AccessToken, name: strin
       type: ACCESS_TOKENS,
       namespace: client.namespace,
       name,
-      timeoutMs: opts.timeoutMs,
+      timeoutMs: opts.timeoutMs - cleanupReserve(opts.timeoutMs),
       done: (seen) => {
         const current = seen.get(name);
         const redeemed = current?.status?.conditions?.find((c) => c.type === 'Redeemed');

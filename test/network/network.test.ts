@@ -187,6 +187,18 @@ test('the current context alone by default; the same site through two contexts c
   assert.equal(twice.sites.map((s) => s.id), [`a/${n.ns.paris}/paris`]);
 });
 
+test('kubectl client flags reach every context: --as is honoured by RBAC', async () => {
+  const n = await network();
+  const args = ['network', 'status', '--kubeconfig', n.kubeconfig, '--contexts', `a/${n.ns.paris}`, '--timeout', '5s', '-o', 'json'];
+  const admin = JSON.parse((await plugin(args)).stdout) as Network;
+  assert.equal(admin.contexts.map((c) => c.state), ['ok']);
+  const res = await plugin([...args, '--as', 'somebody-without-roles']);
+  assert.is(res.code, 0, res.stderr);
+  const impersonated = JSON.parse(res.stdout) as Network;
+  assert.equal(impersonated.contexts.map((c) => c.state), ['error']);
+  assert.match(impersonated.contexts[0]!.error!, /somebody-without-roles|forbidden|not allowed|may not/i);
+});
+
 test.after(stopStandIns);
 
 test.run();

@@ -41,7 +41,7 @@ export class LinkSitesCommand extends ClusterCommand {
     const fromRef = parseSiteRef(this.from, '--from');
     const toRef = parseSiteRef(this.to, '--to');
     const { connectTo } = await import('../../network/read.js');
-    const settings = { kubeconfig: this.kubeconfig, namespace: this.namespace, env: this.context.env, requestTimeoutMs: timeoutMs > 0 ? timeoutMs : undefined };
+    const settings = this.connectionSettings();
     const [fromClient, toClient] = await Promise.all([connectTo(fromRef, settings), connectTo(toRef, settings)]);
     const flags = (context: string, namespace: string) => `--context ${context} -n ${namespace}`;
     const { linkSites } = await import('../../link/sites.js');

@@ -48,7 +48,7 @@ export class NetworkStatusCommand extends ClusterCommand {
     } else refs = [{ context: this.kubeContext ?? kubeconfigContexts({ kubeconfig: this.kubeconfig, env }).current ?? '' }];
     const { readContexts } = await import('../../network/read.js');
     const { buildNetwork } = await import('../../network/graph.js');
-    const snapshots = await readContexts(refs, { kubeconfig: this.kubeconfig, namespace: this.namespace, env, requestTimeoutMs: timeoutMs > 0 ? timeoutMs : undefined });
+    const snapshots = await readContexts(refs, this.connectionSettings());
     const network = buildNetwork(snapshots);
     if (format === 'json' || format === 'yaml') this.context.stdout.write(await renderObjects([network], format, { single: true }));
     else if (format === 'dot' || format === 'mermaid') {
