@@ -44,6 +44,8 @@ const dev = join(root, 'bin', 'kubectl-skupper');
 const node = process.execPath;
 log('building build/ and the packaged executable');
 execFileSync(node, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
+const helloDir = join(root, '.cache', 'bench');
+mkdirSync(helloDir, { recursive: true }); // also where the packaging step below writes its manifest
 if (!values['no-package'] || !existsSync(packaged)) {
   execFileSync(node, [join(root, 'scripts', 'package.mjs'), '--targets', `${target.os}-${target.arch}`], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -52,8 +54,6 @@ if (!values['no-package'] || !existsSync(packaged)) {
     env: { ...process.env, KUBECTL_SKUPPER_MANIFEST: join(root, '.cache', 'bench', 'plugin.yaml') },
   });
 }
-const helloDir = join(root, '.cache', 'bench');
-mkdirSync(helloDir, { recursive: true });
 writeFileSync(join(helloDir, 'hello.cjs'), "process.stdout.write('hello world\\n');\n");
 const hello = join(root, 'dist', `hello-world-sea${target.exe}`);
 await sea.buildSea({ main: join(helloDir, 'hello.cjs'), output: hello, nodePlatform: target.nodePlatform, useCodeCache: true, workDir: helloDir });
