@@ -128,6 +128,19 @@ function oneLine(message: string): string {
 
 /** Runs the CLI on this process's argv, streams and environment, and sets the exit code. */
 export async function runFromProcess(): Promise<void> {
+  // Ctrl-C or SIGTERM: take back what the operation made so far, then end as a signal would. A
+  // command that handles the signal itself (grant-server, --watch) and holds nothing keeps it.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      // Counted now: a command's once-listener removes itself before our import below settles.
+      const handledElsewhere = process.listenerCount(signal) > 1;
+      void import('../interrupt.js').then(async ({ hasPendingUndo, undoAll }) => {
+        if (!hasPendingUndo() && handledElsewhere) return;
+        await undoAll();
+        process.exit(code);
+      });
+    });
+  }
   process.exitCode = await runCli(
     process.argv.slice(2),
     {

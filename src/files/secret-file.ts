@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { inputError, SkupperError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
 
 /** Why a path cannot be written, for the errors a different path would fix. */
 const PATH_PROBLEMS: Record<string, string> = {
@@ -29,6 +30,8 @@ export async function writeSecretFile(path: string, content: string, opts: { ove
   if (existsSync(target) && statSync(target).isDirectory()) throw inputError(`cannot write ${path}: it is a folder; name a file in it`);
   if (!opts.overwrite && existsSync(target)) throw inputError(`${path} already exists: remove it or choose another file name`);
   const temp = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  // Interrupted mid-write: the temp file goes, the target was never touched.
+  const written = onInterrupt(() => rm(temp, { force: true }));
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
@@ -38,7 +41,9 @@ export async function writeSecretFile(path: string, content: string, opts: { ove
       await handle.close();
     }
     await rename(temp, target);
+    written();
   } catch (err) {
+    written();
     await rm(temp, { force: true }).catch(() => {}); // the temp file may never have existed
     const code = (err as NodeJS.ErrnoException).code ?? '';
     const problem = PATH_PROBLEMS[code];

@@ -32,6 +32,16 @@ export function httpAnswer(outcome: Refusal | { kind: 'unknown' }): [number, str
   }
 }
 
+/** True when the posted code is the grant's, compared in constant time; a grant of undefined spends the same time and says no. */
+export function codeMatches(grant: AccessGrant | undefined, posted: string): boolean {
+  const stored = grant?.status?.code ?? '';
+  const same = sameCode(posted, stored || UNUSABLE);
+  return Boolean(stored) && same;
+}
+
+/** Compared against when there is no grant, so that an unknown grant costs what a known one does. */
+const UNUSABLE = '\u0000no grant';
+
 function sameCode(a: string, b: string): boolean {
   // Digests have one length whatever the inputs, so the comparison time says nothing about them.
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
@@ -40,7 +50,7 @@ function sameCode(a: string, b: string): boolean {
 /** 'ok', or why the code does not redeem this grant. */
 export async function checkCode(grant: AccessGrant, posted: string, keys: () => Promise<ReadonlyMap<string, PublicKey>>, issuer: string, now = Date.now()): Promise<'ok' | Refusal> {
   const stored = grant.status?.code ?? '';
-  if (!stored || !sameCode(posted, stored)) return { kind: 'refused', reason: 'wrong code' };
+  if (!codeMatches(grant, posted)) return { kind: 'refused', reason: 'wrong code' };
   if (looksLikeJwt(stored)) {
     try {
       await verifyCode(posted, await keys(), { grant: grant.metadata.name, issuer }, now);

@@ -19,7 +19,7 @@ import { ensureIdentity, type ServerIdentity } from './identity.js';
 import { follow } from '../kube/wait.js';
 import { holdLease, releaseLease, LEASE_SECONDS } from './lease.js';
 import { allowedRedemptions, grantStatus, isFilled, ownership } from './grant-status.js';
-import { checkCode, countUses, httpAnswer, type Refusal } from './redemption.js';
+import { checkCode, codeMatches, countUses, httpAnswer, type Refusal } from './redemption.js';
 
 export interface GrantServerOptions {
   client: KubeClient;
@@ -68,7 +68,8 @@ export class GrantServer {
   }
 
   async start(): Promise<string> {
-    const server = createServer({ minVersion: 'TLSv1.3', requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192 }, (req, res) => {
+    // Node checks the header and request timeouts only every connectionsCheckingInterval (30s by default): a slow-header client would hold a socket that long.
+    const server = createServer({ minVersion: 'TLSv1.3', requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192, connectionsCheckingInterval: 1000 }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         this.opts.log(`error: ${(err as Error).message}`);
         if (!res.headersSent) answer(res, 503, 'Internal error');
@@ -87,9 +88,15 @@ export class GrantServer {
     const port = (server.address() as { port: number }).port;
     const host = this.opts.listenHost.includes(':') ? `[${this.opts.listenHost}]` : this.opts.listenHost;
     this.baseUrl = (this.opts.url ?? `https://${host}:${port}`).replace(/\/+$/, '');
-    this.tls = await ensureIdentity(this.client, this.opts.homeNamespace, new URL(this.baseUrl).hostname.replace(/^\[|\]$/g, ''));
-    server.setSecureContext({ cert: this.tls.cert, key: this.tls.key, minVersion: 'TLSv1.3' });
-    await this.renewLeases();
+    try {
+      this.tls = await ensureIdentity(this.client, this.opts.homeNamespace, new URL(this.baseUrl).hostname.replace(/^\[|\]$/g, ''));
+      server.setSecureContext({ cert: this.tls.cert, key: this.tls.key, minVersion: 'TLSv1.3' });
+      await this.renewLeases();
+    } catch (err) {
+      // A server that cannot serve must not keep the port (and the process) alive.
+      await this.stop();
+      throw err;
+    }
     this.leaseTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`)), (LEASE_SECONDS * 1000) / 3);
     const namespace = this.opts.namespaces === 'all' ? '' : this.opts.namespaces.length === 1 ? this.opts.namespaces[0]! : '';
     this.following = this.followGrants(namespace);
@@ -213,8 +220,16 @@ export class GrantServer {
     const body = await readBody(req);
     if (body === undefined) return answer(res, 400, 'Request body not valid');
     const uid = UID.exec(req.url ?? '')?.[1];
-    const grant = uid ? this.grants.get(uid) : undefined;
-    if (!grant || !this.served.has(grant.metadata.namespace!) || ownership(grant, this.baseUrl) !== 'ours') return answer(res, ...httpAnswer({ kind: 'unknown' }));
+    const found = uid ? this.grants.get(uid) : undefined;
+    const known = found && this.served.has(found.metadata.namespace!) && ownership(found, this.baseUrl) === 'ours' ? found : undefined;
+    // Without the right code, an unknown grant and a known one (expired, used up or not) get the
+    // same answer after the same work: the code is compared before anything else is looked at.
+    const matches = codeMatches(known, body);
+    if (!known || !matches) {
+      if (known) this.opts.log(`redemption grant=${known.metadata.namespace}/${known.metadata.name} outcome=refused (wrong code)`);
+      return answer(res, ...httpAnswer({ kind: 'refused', reason: 'wrong code' }));
+    }
+    const grant = known;
     const where = `${grant.metadata.namespace}/${grant.metadata.name}`;
     const name = String(req.headers.name ?? '') || grant.metadata.name;
     const subject = String(req.headers.subject ?? '') || name;

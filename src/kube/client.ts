@@ -12,6 +12,7 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  cleanup?: boolean;
 }
 
 export type WatchEvent<T> = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: T } | { type: 'ERROR'; object: { code?: number; message?: string; reason?: string } };
@@ -94,11 +95,13 @@ export class KubeClient {
     });
   }
 
-  async delete(type: ResourceType, name: string, namespace = this.namespace, opts: { propagation?: 'Background' | 'Foreground'; dryRun?: boolean } = {}): Promise<void> {
+  /** `cleanup`: taking back what this command made after a failure, allowed a few seconds past --timeout. */
+  async delete(type: ResourceType, name: string, namespace = this.namespace, opts: { propagation?: 'Background' | 'Foreground'; dryRun?: boolean; cleanup?: boolean } = {}): Promise<void> {
     // With a body, the API server reads DeleteOptions from it alone (query parameters are ignored).
     const options = { ...(opts.propagation ? { propagationPolicy: opts.propagation } : {}), ...(opts.dryRun ? { dryRun: ['All'] } : {}) };
     await this.call('DELETE', this.path(type, namespace, name), call('delete', type, namespace, name, this.server), {
       body: Object.keys(options).length > 0 ? { kind: 'DeleteOptions', apiVersion: 'v1', ...options } : undefined,
+      cleanup: opts.cleanup,
     });
   }
 
@@ -162,6 +165,7 @@ export class KubeClient {
         },
         body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
         signal: opts.signal,
+        cleanup: opts.cleanup,
       });
       status = response.status;
       text = await response.text();

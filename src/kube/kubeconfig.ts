@@ -78,7 +78,7 @@ export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig 
     );
   }
   const context = config.contexts.find((c) => c.name === contextName);
-  if (!context) {
+  if (!context || typeof context.context !== 'object' || context.context === null) {
     throw new SkupperError(
       'CONFIG',
       `context "${contextName}" is not in the kubeconfig (${files.join(delimiter)}): use one of: ${contextNames.join(', ') || 'none defined'}`,
@@ -90,7 +90,7 @@ export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig 
   if (!cluster && o.cluster) throw new SkupperError('CONFIG', `cluster "${o.cluster}" (from --cluster) is not in the kubeconfig: use one of: ${config.clusters.map((c) => c.name).sort().join(', ') || 'none defined'}`);
   if (!cluster && o.server) config.clusters.push((cluster = { name: context.context.cluster || 'flags', cluster: {} }));
   if (cluster && o.server) cluster.cluster.server = o.server;
-  if (!cluster?.cluster.server) {
+  if (typeof cluster?.cluster?.server !== 'string' || !cluster.cluster.server) {
     throw new SkupperError('CONFIG', `context "${contextName}" names cluster "${context.context.cluster ?? ''}", which the kubeconfig does not define with a server`);
   }
   context.context.cluster = cluster.name;
@@ -99,7 +99,7 @@ export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig 
   if (!user) config.users.push((user = { name: context.context.user || 'flags', user: {} }));
   context.context.user = user.name;
   applyOverrides(cluster, user, o);
-  const namespace = inputs.namespace || context.context.namespace || 'default';
+  const namespace = inputs.namespace || (typeof context.context.namespace === 'string' ? context.context.namespace : '') || 'default';
   return { source: 'files', files, config: { ...config, 'current-context': contextName }, contextName, server: cluster.cluster.server, namespace, cluster, user };
 }
 
@@ -176,7 +176,8 @@ function mergeFiles(files: string[]): RawKubeconfig {
     mergeNamed(merged.clusters, doc.clusters, (c) => absolutize(c.cluster, base, ['certificate-authority']));
     mergeNamed(merged.users, doc.users, (u) => absolutize(u.user, base, ['client-certificate', 'client-key', 'tokenFile']));
     mergeNamed(merged.contexts, doc.contexts, () => undefined);
-    merged['current-context'] ??= doc['current-context'] || undefined;
+    const current = doc['current-context'];
+    merged['current-context'] ??= (typeof current === 'string' && current) || undefined;
   }
   return merged;
 }
@@ -197,8 +198,9 @@ function readKubeconfig(file: string): Partial<RawKubeconfig> {
 
 /** kubectl's rule: the first file that defines a name wins. */
 function mergeNamed<T extends { name: string }>(into: T[], from: T[] | null | undefined, fix: (item: T) => void): void {
-  for (const item of from ?? []) {
-    if (!item?.name || into.some((x) => x.name === item.name)) continue;
+  // A list that is not a list, or an entry that is not a named mapping, defines nothing.
+  for (const item of Array.isArray(from) ? from : []) {
+    if (typeof item !== 'object' || item === null || typeof item.name !== 'string' || !item.name || into.some((x) => x.name === item.name)) continue;
     const copy = structuredClone(item);
     fix(copy);
     into.push(copy);
@@ -207,7 +209,7 @@ function mergeNamed<T extends { name: string }>(into: T[], from: T[] | null | un
 
 /** Paths in a kubeconfig are relative to the file that holds them. */
 function absolutize(section: Record<string, unknown> | undefined, base: string, keys: string[]): void {
-  if (!section) return;
+  if (typeof section !== 'object' || section === null) return;
   for (const key of keys) {
     const value = section[key];
     if (typeof value === 'string' && value && !isAbsolute(value)) section[key] = resolve(base, value);

@@ -43,7 +43,11 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** A watch: long by design, bounded by `signal` alone (KubeClient.watch requires one). */
   stream?: boolean;
+  /** Taking back what a failed command made: allowed CLEANUP_GRACE_MS past the deadline, so a timeout leaves nothing behind. */
+  cleanup?: boolean;
 }
+
+export const CLEANUP_GRACE_MS = 5000;
 
 /** Thrown when a limit runs out; api-errors turns it into the TIMEOUT message. */
 export class RequestTimeout extends Error {
@@ -76,7 +80,7 @@ export class Transport {
 
   async send(opts: SendOptions): Promise<Response> {
     const url = new URL(this.server + opts.path);
-    const bound = this.bound(opts.stream);
+    const bound = this.bound(opts.stream, opts.cleanup);
     const controller = new AbortController();
     let phase = 'obtaining credentials';
     const timer = bound ? setTimeout(() => controller.abort(new RequestTimeout(bound.label, phase)), Math.max(0, bound.ms)) : undefined;
@@ -163,8 +167,9 @@ export class Transport {
   }
 
   /** The tighter of what is left of the command's deadline and --request-timeout. */
-  private bound(stream = false): { ms: number; label: string } | undefined {
-    const { deadline, deadlineLabel, requestTimeoutMs } = this.limits;
+  private bound(stream = false, cleanup = false): { ms: number; label: string } | undefined {
+    const { deadlineLabel, requestTimeoutMs } = this.limits;
+    const deadline = this.limits.deadline !== undefined && cleanup ? Math.max(this.limits.deadline, Date.now()) + CLEANUP_GRACE_MS : this.limits.deadline;
     // A watch is bounded by its caller's signal (the wait's own --timeout, which ends with a better
     // message: the object's status), not here.
     if (stream) return undefined;

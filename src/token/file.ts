@@ -2,9 +2,9 @@
 // under comment lines a person can read: who issued it, when it expires, how many uses it has.
 import { X509Certificate } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { inputError } from '../errors.js';
+import { inputError, SkupperError } from '../errors.js';
 import { SKUPPER_API_VERSION, type AccessToken } from '../kube/resources.js';
 import { loadYaml as yaml } from './yaml.js';
 import { looksLikeJwt, parseIssuer, peekClaims, rfc3339 } from './claims.js';
@@ -30,7 +30,13 @@ export async function parseTokenFile(text: string, path: string): Promise<Access
   if (docs.length !== 1) throw bad(docs.length === 0 ? 'it is empty' : 'it holds several YAML documents');
   const doc = docs[0]!;
   if (doc.errors.length > 0) throw bad(`it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
-  const token = doc.toJS() as AccessToken;
+  let token: AccessToken;
+  try {
+    // Aliases are refused outright: a token file has no use for them, and they make alias bombs.
+    token = doc.toJS({ maxAliasCount: 0 }) as AccessToken;
+  } catch (err) {
+    throw bad(`it is not usable YAML (${(err as Error).message.split('\n')[0]})`);
+  }
   if (typeof token !== 'object' || token === null) throw bad('it is not a YAML object');
   if (token.kind !== 'AccessToken') throw bad(`kind is "${String(token.kind)}", not AccessToken`);
   if (token.apiVersion !== SKUPPER_API_VERSION) throw bad(`apiVersion is "${String(token.apiVersion)}", not ${SKUPPER_API_VERSION}`);
@@ -44,6 +50,12 @@ export async function parseTokenFile(text: string, path: string): Promise<Access
     throw bad(`spec.url "${spec.url}" is not a URL`);
   }
   if (url.protocol !== 'https:') throw bad(`spec.url "${spec.url}" is not https`);
+  // Credentials in a URL would be sent to whoever the URL names; a grant server needs none.
+  if (url.username || url.password) throw bad('spec.url holds a user name or password: a grant server URL never does');
+  const unknown = Object.keys(spec).filter((k) => !['url', 'code', 'ca', 'linkCost'].includes(k));
+  if (unknown.length > 0) throw bad(`spec.${unknown[0]} is not a field of an AccessToken`);
+  const pems = spec.ca!.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
+  if (pems > 1) throw bad(`spec.ca holds ${pems} certificates where the grant server's one CA certificate belongs`);
   try {
     if (!spec.ca!.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM');
     new X509Certificate(spec.ca!);
@@ -67,11 +79,18 @@ export function checkNewFile(path: string): void {
 }
 
 /** Reads and strictly parses a token file. */
+/** A token file is a few kilobytes; anything far larger is not one, and is not read. */
+export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
 export async function readTokenFile(path: string): Promise<AccessToken> {
   let text: string;
   try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw inputError(`${path} is a folder, not a token file: give the path of the token file`);
+    if (info.size > MAX_TOKEN_FILE_BYTES) throw inputError(`${path} is not a usable token file: it is ${info.size} bytes, far more than a token (at most ${MAX_TOKEN_FILE_BYTES}); check the file name`);
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof SkupperError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw inputError(code === 'ENOENT' ? `token file ${path} does not exist` : `cannot read token file ${path}: ${code ?? (err as Error).message}`);
   }

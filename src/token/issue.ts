@@ -11,6 +11,7 @@ import { requireLinkAccess } from '../link/manifests.js';
 import { buildClaims, type TokenClaims } from './claims.js';
 import { signingKeyFor } from './signing-keys.js';
 import { loadJose, signClaims } from './jwt.js';
+import { onInterrupt } from '../interrupt.js';
 
 export interface IssueOptions {
   windowMs: number;
@@ -25,6 +26,8 @@ export interface IssuedToken {
   claims: TokenClaims;
   /** Deletes the grant, for when the token cannot be delivered after all. */
   revoke: () => Promise<void>;
+  /** The token is delivered: an interrupt no longer deletes the grant. */
+  delivered: () => void;
 }
 
 /** Refuses, with what to do, a site that cannot issue tokens. */
@@ -57,11 +60,13 @@ export async function issueToken(client: KubeClient, opts: IssueOptions): Promis
     spec: { redemptionsAllowed: opts.redemptionsAllowed, expirationWindow: formatDuration(opts.windowMs), code },
   };
   await client.create(ACCESS_GRANTS, grant, namespace);
-  const revoke = () => client.delete(ACCESS_GRANTS, name, namespace).catch(() => undefined);
+  const revoke = () => client.delete(ACCESS_GRANTS, name, namespace, { cleanup: true }).catch(() => undefined);
+  const delivered = onInterrupt(revoke);
   let filled: AccessGrant;
   try {
     filled = await waitForGrant(client, name, opts.timeoutMs);
   } catch (err) {
+    delivered();
     await revoke();
     throw err;
   }
@@ -71,7 +76,7 @@ export async function issueToken(client: KubeClient, opts: IssueOptions): Promis
     metadata: { name },
     spec: { url: filled.status!.url!, code: filled.status!.code!, ca: filled.status!.ca!, linkCost: opts.cost },
   };
-  return { token, site, claims, revoke };
+  return { token, site, claims, revoke, delivered };
 }
 
 function isFilled(grant: AccessGrant | undefined): boolean {

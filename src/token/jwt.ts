@@ -1,6 +1,7 @@
 // Signing and verifying token codes: compact JWS, ES256 only, keys looked up by kid in the
 // issuing site's own key set. jose loads on first use.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { SkupperError } from '../errors.js';
 import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, CLOCK_LEEWAY_SECONDS, type TokenClaims } from './claims.js';
 import type { PublicKey, SigningKey } from './signing-keys.js';
 
@@ -15,14 +16,21 @@ export async function signClaims(claims: TokenClaims, key: SigningKey): Promise<
   return new SignJWT({ ...claims }).setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' }).sign(privateKey);
 }
 
-/** Why a code was refused; never shown to a caller without a valid code. */
-export class TokenRejected extends Error {
+/** Why a code was refused; never shown to a caller without a valid code. A SkupperError, so that no input makes the verifier throw anything else. */
+export class TokenRejected extends SkupperError {
   constructor(
     readonly reason: 'malformed' | 'algorithm' | 'unknown-key' | 'signature' | 'claims' | 'expired' | 'not-yet-valid',
     message: string,
   ) {
-    super(message);
+    super('TOKEN_REFUSED', message);
   }
+}
+
+/** Three base64url parts, each in its one canonical spelling: another spelling of the same bytes (the spare bits of a last character) is another code. */
+function canonicalCompact(code: string): boolean {
+  const parts = code.split('.');
+  // An empty signature (alg none) is let through here to be refused for its algorithm.
+  return parts.length === 3 && parts.every((p, i) => (p !== '' || i === 2) && /^[A-Za-z0-9_-]*$/.test(p) && Buffer.from(p, 'base64url').toString('base64url') === p);
 }
 
 export interface Expected {
@@ -41,6 +49,7 @@ export async function verifyCode(code: string, keys: ReadonlyMap<string, PublicK
   const { compactVerify, decodeProtectedHeader, errors } = await loadJose();
   let header;
   try {
+    if (typeof code !== 'string' || !canonicalCompact(code)) throw new Error('not canonical');
     header = decodeProtectedHeader(code);
   } catch {
     throw new TokenRejected('malformed', 'not a compact JWS');
@@ -54,7 +63,7 @@ export async function verifyCode(code: string, keys: ReadonlyMap<string, PublicK
     const publicKey = createPublicKey({ key: { kty: key.kty, crv: key.crv, x: key.x, y: key.y }, format: 'jwk' });
     ({ payload } = await compactVerify(code, publicKey, { algorithms: [TOKEN_ALGORITHM] }));
   } catch (err) {
-    if (err instanceof errors.JOSEError) throw new TokenRejected('signature', 'signature does not verify');
+    if (err instanceof errors.JOSEError || err instanceof TypeError) throw new TokenRejected('signature', 'signature does not verify');
     throw err;
   }
   let claims: TokenClaims;

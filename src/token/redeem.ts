@@ -11,6 +11,7 @@ import { peekClaims, rfc3339 } from './claims.js';
 import { parseGrantResponse } from './response.js';
 import { cleanupReserve } from './issue.js';
 import { postCode } from './post.js';
+import { onInterrupt } from '../interrupt.js';
 
 export interface RedeemOptions {
   name?: string;
@@ -52,6 +53,10 @@ async function direct(client: KubeClient, site: Site, token: AccessToken, name: 
   const owner: OwnerReference = { apiVersion: site.apiVersion, kind: 'Site', name: site.metadata.name, uid: site.metadata.uid! };
   secret.metadata = { ...secret.metadata, labels: { ...MANAGED_BY }, ownerReferences: [owner] };
   const made: { type: typeof SECRETS | typeof LINKS; name: string }[] = [];
+  const undo = async () => {
+    for (const object of [...made].reverse()) await client.delete(object.type, object.name, client.namespace, { cleanup: true }).catch(() => undefined);
+  };
+  const complete = onInterrupt(undo);
   try {
     await client.create(SECRETS, secret);
     made.push({ type: SECRETS, name: secret.metadata.name });
@@ -62,9 +67,11 @@ async function direct(client: KubeClient, site: Site, token: AccessToken, name: 
     }
   } catch (err) {
     // No half-made link: take back what we created before the failure.
-    for (const object of made.reverse()) await client.delete(object.type, object.name).catch(() => undefined);
+    complete();
+    await undo();
     throw err;
   }
+  complete();
   return { links: links.map((l) => l.metadata.name), secret: secret.metadata.name, existed: false };
 }
 
@@ -86,6 +93,7 @@ function refusal(token: AccessToken, status: number, body: string): SkupperError
 async function viaController(client: KubeClient, token: AccessToken, name: string, opts: RedeemOptions): Promise<RedeemResult> {
   const object: AccessToken = { ...token, metadata: { name }, spec: { ...token.spec, ...(opts.cost ? { linkCost: opts.cost } : {}) } };
   await client.create(ACCESS_TOKENS, object);
+  const settled = onInterrupt(() => client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }));
   let failure: string | undefined;
   try {
     await waitFor(client, {
@@ -106,11 +114,13 @@ async function viaController(client: KubeClient, token: AccessToken, name: strin
       },
     });
   } catch (err) {
-    await client.delete(ACCESS_TOKENS, name).catch(() => undefined);
+    settled();
+    await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw err;
   }
+  settled();
   if (failure !== undefined) {
-    await client.delete(ACCESS_TOKENS, name).catch(() => undefined);
+    await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
     throw new SkupperError('TOKEN_REFUSED', `the site's controller could not redeem token "${name}": ${failure}`);
   }
   const links = (await client.list(LINKS)).items.filter((l) => l.spec.tlsCredentials === name).map((l) => l.metadata.name).sort();

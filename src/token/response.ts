@@ -17,7 +17,15 @@ export async function parseGrantResponse(body: string, name: string, url: string
   const refuse = (what: string) => new SkupperError('TOKEN_REFUSED', `the grant server at ${url} answered with ${what}: refused, nothing was created`);
   const docs = parseAllDocuments(body).filter((d) => d.contents !== null);
   if (docs.some((d) => d.errors.length > 0)) throw refuse('YAML that does not parse');
-  const objects = docs.map((d) => d.toJS() as Record<string, unknown> | null);
+  let objects: (Record<string, unknown> | null)[];
+  try {
+    objects = docs.map((d) => d.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null);
+  } catch {
+    throw refuse('YAML that does not parse');
+  }
+  // Upstream's grant server names no namespace: an object placed elsewhere is an attempt to reach past this site.
+  const placed = objects.find((o) => typeof o === 'object' && o !== null && typeof (o.metadata as { namespace?: unknown } | undefined)?.namespace === 'string' && (o.metadata as { namespace: string }).namespace !== '');
+  if (placed) throw refuse(`${describe(placed)} for namespace "${(placed.metadata as { namespace: string }).namespace}"`);
   const [first, ...rest] = objects;
   const secret = toSecret(first, refuse);
   if (rest.length === 0) throw refuse('a Secret but no Link');

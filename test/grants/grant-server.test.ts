@@ -223,7 +223,7 @@ test('one grant server per namespace (the Lease), and a clean stop that gives th
   assert.is(await second.stop('SIGINT'), 0);
 });
 
-test('protocol edges: GET is 405, an unknown grant 404, an oversized body 400, TLS 1.2 refused', async () => {
+test('protocol edges: GET is 405, an unknown grant 403 as a wrong code (no telling which grants exist), an oversized body 400, TLS 1.2 refused', async () => {
   const { west } = await twoSites();
   await grantServer(west);
   const { token } = await issue(west);
@@ -239,7 +239,7 @@ test('protocol edges: GET is 405, an unknown grant 404, an oversized body 400, T
       req.end(body);
     });
   assert.equal(await call('GET', url.pathname, ''), { status: 405, body: 'Only POST is supported\n' });
-  assert.equal(await call('POST', `/${randomUUID()}`, token.spec.code), { status: 404, body: 'No such claim\n' });
+  assert.equal(await call('POST', `/${randomUUID()}`, token.spec.code), { status: 403, body: 'Redemption of access token refused\n' });
   assert.equal(await call('POST', url.pathname, 'x'.repeat(64 * 1024)), { status: 400, body: 'Request body not valid\n' });
   const old = await call('POST', url.pathname, token.spec.code, { maxVersion: 'TLSv1.2' });
   assert.instance(old, Error);

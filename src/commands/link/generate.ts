@@ -13,7 +13,10 @@ export class LinkGenerateCommand extends ClusterCommand {
     details: `
       Run on a site with link access enabled. Prints one Link per endpoint group of the site, and a kubernetes.io/tls Secret
       with a fresh client certificate signed by the site's CA, ready for \`kubectl apply -f\` on the other site.
-      The certificate is made locally: nothing is created in this cluster. The output holds a private key: protect it.
+      By default the certificate is made locally, which reads the site CA's private key (Secret skupper-site-ca): nothing
+      is created in this cluster. With \`--via-controller\` the site's Skupper controller signs it instead: a Certificate
+      resource is created and its Secret awaited, and the CA is never read (for users whose Role does not allow it; see
+      deploy/rbac/). The output holds a private key: protect it.
     `,
     examples: [
       ['Link east to west', '$0 link generate -n west > link.yaml && kubectl apply -f link.yaml -n east'],
@@ -29,6 +32,7 @@ export class LinkGenerateCommand extends ClusterCommand {
   cost = Option.String('--cost', '1', { description: `The cost of sending traffic over the link, 1 to ${MAX_COST} (default 1)` });
   generateCredential = Option.Boolean('--generate-credential', true, { description: 'Make the credentials Secret (default true); --generate-credential=false references an existing one' });
   output = Option.String('-o,--output', { description: 'Output format: yaml (documents separated by ---, default) or json (a List)' });
+  viaController = Option.Boolean('--via-controller', false, { description: 'Let the site\'s controller sign the credentials (a Certificate resource) instead of reading the site CA here' });
   outputFile = Option.String('--output-file', { description: 'Write the manifest to this file (mode 0600) instead of stdout' });
 
   async run(): Promise<number> {
@@ -39,8 +43,11 @@ export class LinkGenerateCommand extends ClusterCommand {
     if (this.tlsCredentials !== undefined) checkSubdomain(this.tlsCredentials, 'Secret name');
     if (!this.generateCredential && !this.tlsCredentials) throw usageError('--generate-credential=false needs --tls-credentials naming the Secret the other site already has');
     if (this.outputFile === '') throw usageError('--output-file is empty: name a file, or leave the flag out to print to stdout');
-    const { generateLinks } = await import('../../link/links.js');
-    const objects = await generateLinks(await this.client(), { site: this.site, name: this.name, tlsCredentials: this.tlsCredentials, cost, generateCredential: this.generateCredential });
+    if (this.viaController && !this.generateCredential) throw usageError('--via-controller makes credentials: it cannot be combined with --generate-credential=false');
+    const settings = { site: this.site, name: this.name, tlsCredentials: this.tlsCredentials, cost, generateCredential: this.generateCredential };
+    const objects = this.viaController
+      ? await (await import('../../link/via-controller.js')).generateLinksViaController(await this.client(), { ...settings, timeoutMs: this.timeoutMs() })
+      : await (await import('../../link/links.js')).generateLinks(await this.client(), settings);
     const text = format === 'json' ? await renderObjects(objects, 'json') : await renderDocuments(objects);
     if (this.outputFile !== undefined) {
       const { writeSecretFile } = await import('../../files/secret-file.js');

@@ -42,9 +42,11 @@ export class TokenIssueCommand extends ClusterCommand {
     try {
       path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem));
     } catch (err) {
+      issued.delivered();
       await issued.revoke();
       throw err;
     }
+    issued.delivered();
     const expires = issued.claims.exp * 1000;
     this.out(
       [
@@ -59,8 +61,12 @@ export class TokenIssueCommand extends ClusterCommand {
   }
 }
 
+/** Kubernetes integers and the router's costs are 32-bit. */
+export const MAX_INT32 = 2147483647;
+
 export function positive(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw usageError(`invalid ${flag} "${value}": use a positive whole number`);
+  if (n > MAX_INT32) throw usageError(`invalid ${flag} "${value}": use a whole number from 1 to ${MAX_INT32}`);
   return n;
 }

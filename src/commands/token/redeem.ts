@@ -32,7 +32,8 @@ export class TokenRedeemCommand extends ClusterCommand {
   async run(): Promise<number> {
     if (this.wait !== 'ready' && this.wait !== 'none') throw usageError(`invalid --wait "${this.wait}": use ready or none`);
     const cost = this.cost === undefined ? undefined : positive(this.cost, '--cost');
-    if (this.name !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name)) throw usageError(`invalid --name "${this.name}": use lowercase letters, digits, "-" and "."`);
+    // 253 is the longest Secret name; a Link named after it, with "-N" for several groups, must fit as well.
+    if (this.name !== undefined && (this.name.length > 240 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name))) throw usageError(`invalid --name "${this.name}": use at most 240 lowercase letters, digits, "-" and "."`);
     const timeoutMs = this.timeoutMs();
     const deadline = Date.now() + timeoutMs;
     const [{ readTokenFile }, { redeemToken }] = await Promise.all([import('../../token/file.js'), import('../../token/redeem.js')]);

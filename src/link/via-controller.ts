@@ -1,0 +1,50 @@
+// link generate --via-controller: the site's controller signs the link credentials, as upstream's
+// CLI has it do: a Certificate resource (client, from the site's CA) that the controller turns
+// into a Secret of the same name, awaited by watch. The user never reads the CA's private key.
+import { SkupperError } from '../errors.js';
+import type { KubeClient } from '../kube/client.js';
+import { CERTIFICATES, SECRETS, SKUPPER_API_VERSION, type Certificate, type Link, type Secret } from '../kube/resources.js';
+import { waitFor } from '../kube/wait.js';
+import { formatDuration } from '../duration.js';
+import { resolveSite } from '../site/sites.js';
+import { issuerOf } from './credentials.js';
+import { linkManifests, requireLinkAccess } from './manifests.js';
+import type { GenerateOptions } from './links.js';
+import { onInterrupt } from '../interrupt.js';
+
+const complete = (s: Secret | undefined) => Boolean(s?.data?.['tls.crt'] && s.data['tls.key'] && s.data['ca.crt']);
+
+export async function generateLinksViaController(client: KubeClient, opts: GenerateOptions & { timeoutMs: number }): Promise<(Secret | Link)[]> {
+  const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
+  requireLinkAccess(site);
+  const name = opts.tlsCredentials ?? `link-${site.metadata.name}`;
+  const links = linkManifests(site, { name: opts.name, tlsCredentials: name, cost: opts.cost });
+  // A Certificate of that name already asked for (by us or upstream's CLI) is reused, as upstream does.
+  const made = (await client.find(CERTIFICATES, name)) === undefined;
+  if (made) {
+    const certificate: Certificate = { apiVersion: SKUPPER_API_VERSION, kind: 'Certificate', metadata: { name }, spec: { ca: issuerOf(site), subject: name, client: true } };
+    await client.create(CERTIFICATES, certificate);
+  }
+  const undo = () => (made ? client.delete(CERTIFICATES, name, client.namespace, { cleanup: true }) : undefined);
+  const settled = onInterrupt(undo);
+  let seen: ReadonlyMap<string, Secret>;
+  try {
+    seen = await waitFor(client, {
+      type: SECRETS,
+      namespace: client.namespace,
+      name,
+      timeoutMs: opts.timeoutMs,
+      done: (objects) => complete(objects.get(name)),
+      describeTimeout: () => `the site's controller did not make Secret "${name}" from Certificate "${name}" within ${formatDuration(opts.timeoutMs)}${made ? ' (the Certificate was deleted)' : ''}: check that the Skupper controller runs in namespace "${client.namespace}", or generate without --via-controller if you may read the site CA`,
+    });
+  } catch (err) {
+    settled();
+    if (made) await client.delete(CERTIFICATES, name, client.namespace, { cleanup: true }).catch(() => undefined);
+    throw err;
+  }
+  settled();
+  const data = seen.get(name)!.data!;
+  if (!complete(seen.get(name))) throw new SkupperError('NOT_READY', `Secret "${name}" lacks tls.crt, tls.key or ca.crt`);
+  const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'kubernetes.io/tls', data: { 'ca.crt': data['ca.crt']!, 'tls.crt': data['tls.crt']!, 'tls.key': data['tls.key']! } };
+  return [secret, ...links];
+}
