@@ -1,14 +1,18 @@
-// Faults: SIGINT in the middle of token issue, token redeem (--via-controller) and link generate
+// Faults: the API server restarted during a wait and a watch cut mid-stream (the wait re-lists and
+// still ends in success), a grant server that never answers or restarts under load.
+// SIGINT in the middle of token issue, token redeem (--via-controller) and link generate
 // --via-controller --output-file, sent to the built executable as a person's Ctrl-C would be: the
 // command ends with 130 and leaves no orphan AccessGrant, AccessToken or Certificate, no Secret
 // without its Link, and no file, whole or partial.
-import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { ACCESS_GRANTS, ACCESS_TOKENS, CERTIFICATES, type AccessToken } from '../../src/kube/resources.js';
+import { adminRequest, startCluster, type TestCluster } from '../cluster/harness.js';
 import { adminClient, cluster, stopStandIns } from '../support/cluster.js';
 import { BIN, twoSites, workDir } from '../token/support.js';
 import { clusterSnapshot } from './support.js';
@@ -69,6 +73,98 @@ test('SIGINT during link generate --via-controller --output-file: exit 130, no C
   assert.equal(await clusterSnapshot(west), before);
 });
 
+// A private cluster, so that stopping its API server disturbs no other test.
+let privateCluster: Promise<TestCluster> | undefined;
+const faultCluster = () => (privateCluster ??= startCluster({ namespaces: ['west'] }));
+
+/** A Link the wait can watch, Pending until markReady(). */
+async function pendingLink(c: TestCluster, name: string): Promise<() => Promise<void>> {
+  const path = `/apis/skupper.io/v2alpha1/namespaces/west/links/${name}`;
+  const made = await adminRequest(c, 'POST', '/apis/skupper.io/v2alpha1/namespaces/west/links', { apiVersion: 'skupper.io/v2alpha1', kind: 'Link', metadata: { name }, spec: { endpoints: [{ name: 'inter-router', host: '127.0.0.1', port: '55671' }], tlsCredentials: name, cost: 1 } });
+  assert.is(made.status, 201, made.body);
+  return async () => {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const condition = (type: string) => ({ type, status: 'True', reason: 'Ready', message: 'OK', lastTransitionTime: now });
+    const res = await adminRequest(c, 'PATCH', `${path}/status`, { status: { status: 'Ready', message: 'OK', conditions: [condition('Configured'), condition('Operational'), condition('Ready')] } });
+    assert.is(res.status, 200, res.body);
+  };
+}
+
+/** `link status NAME --wait ready` run against a kubeconfig, with -v 6 so the test can see its requests. */
+function waitReady(kubeconfig: string, name: string) {
+  const child = spawn(BIN, ['link', 'status', name, '--wait', 'ready', '--timeout', '60s', '-o', 'json', '-v', '6', '--kubeconfig', kubeconfig, '-n', 'west'], { env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => ({ stdout, stderr }) };
+}
+
+async function until(what: string, ok: () => boolean, child: ChildProcess, output: () => unknown): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!ok()) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${what} did not happen: ${JSON.stringify(output())}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const watching = (stderr: string) => (stderr.match(/watch=true/g) ?? []).length;
+
+test('the API server stops during link status --wait ready and comes back: the wait re-lists and succeeds', async () => {
+  const c = await faultCluster();
+  const markReady = await pendingLink(c, 'through-restart');
+  const wait = waitReady(c.kubeconfig, 'through-restart');
+  await until('the watch', () => watching(wait.out().stderr) > 0, wait.child, wait.out);
+  await c.stopApiServer();
+  // The plugin meets a refused connection while the server is down, and keeps waiting.
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.is(wait.child.exitCode, null, `the wait gave up: ${JSON.stringify(wait.out())}`);
+  await c.startApiServer();
+  await markReady();
+  const code = await wait.exited;
+  assert.is(code, 0, JSON.stringify(wait.out()));
+  assert.is(JSON.parse(wait.out().stdout).status.status, 'Ready');
+  assert.ok(watching(wait.out().stderr) > 1, 'it watched again after the restart');
+});
+
+test('a watch cut mid-stream: the wait watches again and sees the link become ready', async () => {
+  const c = await faultCluster();
+  const markReady = await pendingLink(c, 'through-cut');
+  // A loopback TCP proxy in front of the API server that the test can sever.
+  const target = new URL(c.server);
+  const sockets = new Set<Socket>();
+  const proxy = createServer((inbound) => {
+    const outbound = connect(Number(target.port), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const port = (proxy.address() as { port: number }).port;
+  const kubeconfig = join(workDir(), 'kubeconfig');
+  writeFileSync(kubeconfig, readFileSync(c.kubeconfig, 'utf8').replace(c.server, `https://127.0.0.1:${port}`), { mode: 0o600 });
+  try {
+    const wait = waitReady(kubeconfig, 'through-cut');
+    await until('the watch', () => watching(wait.out().stderr) > 0, wait.child, wait.out);
+    await new Promise((r) => setTimeout(r, 300)); // let the watch's request reach the server
+    const cut = sockets.size;
+    for (const s of [...sockets]) s.destroy();
+    assert.ok(cut > 0, 'a connection was open to cut');
+    await until('a second watch', () => watching(wait.out().stderr) > 1, wait.child, wait.out);
+    await markReady();
+    assert.is(await wait.exited, 0, JSON.stringify(wait.out()));
+    assert.is(JSON.parse(wait.out().stdout).status.status, 'Ready');
+  } finally {
+    for (const s of [...sockets]) s.destroy();
+    proxy.close();
+  }
+});
+
 test.after.each(stopStandIns);
+test.after(async () => (await privateCluster)?.stop());
 
 test.run();
