@@ -57,10 +57,12 @@ export async function follow<T>(
     } catch (err) {
       // A wait with a deadline outlives a restarting or briefly unreachable API server: it
       // re-lists once the server answers again, and says on timeout that it was unreachable.
+      // The command's deadline may end a request first while the server is still away.
+      if (outage?.last && err instanceof SkupperError && err.code === 'TIMEOUT') return false;
       if (!outage || !isTransient(err)) throw err;
       outage.last = err as SkupperError;
-      if (signal.aborted) return false;
       await pause(500, signal);
+      if (signal.aborted) return false;
     }
   }
   return false;

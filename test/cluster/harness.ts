@@ -117,6 +117,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
       const api = children[1]!;
       if (api.exitCode !== null || api.signalCode !== null) return;
       const exited = new Promise((resolve) => api.once('exit', resolve));
+      api.ref(); // launch() unrefs its children: without this nothing keeps Node waiting for the exit
       killGroup(api.pid);
       await exited;
     };

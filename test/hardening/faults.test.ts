@@ -8,13 +8,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
-import { ACCESS_GRANTS, ACCESS_TOKENS, CERTIFICATES, type AccessToken } from '../../src/kube/resources.js';
+import { createCA, issueCertificate } from '../../src/certs/index.js';
+import { ACCESS_GRANTS, ACCESS_TOKENS, CERTIFICATES, LINKS, SECRETS, type AccessToken } from '../../src/kube/resources.js';
 import { adminRequest, startCluster, type TestCluster } from '../cluster/harness.js';
 import { adminClient, cluster, stopStandIns } from '../support/cluster.js';
-import { BIN, twoSites, workDir } from '../token/support.js';
+import { plugin } from '../support/plugin.js';
+import { BIN, grantServer, issue, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
 import { clusterSnapshot } from './support.js';
 
 /** Runs the executable, sends SIGINT once `ready()` says the operation is under way, and returns its exit code and stderr. */
@@ -164,7 +167,95 @@ test('a watch cut mid-stream: the wait watches again and sees the link become re
   }
 });
 
-test.after.each(stopStandIns);
+test('the API server down for a whole wait: it ends within --timeout, saying the server was unreachable', async () => {
+  const c = await faultCluster();
+  await pendingLink(c, 'never-ready');
+  await c.stopApiServer();
+  try {
+    const started = Date.now();
+    const res = await plugin(['link', 'status', 'never-ready', '--wait', 'ready', '--timeout', '3s', '--kubeconfig', c.kubeconfig, '-n', 'west']);
+    assert.ok(Date.now() - started < 5000, 'kept its --timeout');
+    assert.is(res.code, 1);
+    assert.match(res.stderr, /^error: gave up after 3s: the API server was unreachable until then \(cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused[^\n]*\)\n$/, res.stderr);
+  } finally {
+    await c.startApiServer();
+  }
+});
+
+test('a grant server that accepts and never answers: token redeem ends within --timeout, one line, nothing created', async () => {
+  const { east } = await twoSites();
+  const ca = await createCA('silent-grant-server');
+  const cert = await issueCertificate(ca, { commonName: 'silent', hosts: ['127.0.0.1'], server: true, keyType: 'ecdsa' });
+  const held: Socket[] = [];
+  // One server finishes the TLS handshake and never answers the request; the other never even
+  // starts the handshake.
+  const tls = createTlsServer({ key: cert.key, cert: cert.cert, minVersion: 'TLSv1.3' }, (s) => held.push(s));
+  const tcp = createServer((s) => held.push(s));
+  try {
+    for (const server of [tls, tcp]) {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const token: AccessToken = { apiVersion: 'skupper.io/v2alpha1', kind: 'AccessToken', metadata: { name: 'west-silent' }, spec: { url: `https://127.0.0.1:${port}/x`, code: 'q7Xn2pL9vR4tY8wZ', ca: ca.cert } };
+      const file = join(workDir(), 't.yaml');
+      writeFileSync(file, stringify(token));
+      const before = await clusterSnapshot(east);
+      const started = Date.now();
+      const res = await run(east, 'token', 'redeem', file, '--timeout', '3s');
+      assert.ok(Date.now() - started < 5000, `kept its --timeout (${Date.now() - started} ms)`);
+      assert.is(res.code, 1, res.stderr);
+      assert.match(res.stderr, new RegExp(`^error: [^\n]*127\\.0\\.0\\.1:${port}[^\n]*\n$`));
+      assert.equal(await clusterSnapshot(east), before, 'no Secret or Link made');
+      assert.ok(held.length > 0, 'the plugin did connect');
+    }
+  } finally {
+    for (const s of held) s.destroy();
+    tls.close();
+    tcp.close();
+  }
+});
+
+test('the grant server restarted in the middle of 20 concurrent redemptions: never more than N, and the count stays exact', async () => {
+  const N = 5;
+  const { west, east } = await twoSites();
+  const first = await grantServer(west);
+  const listen = new URL(first.url).host;
+  const { file, token } = await issue(west, '--redemptions-allowed', String(N));
+  const racing = Promise.all(Array.from({ length: 20 }, (_, i) => run(east, 'token', 'redeem', file, '--name', `racer-${i}`)));
+  // SIGTERM once the first redemption is in, then start again on the same address.
+  await first.logMatching(/outcome=/);
+  assert.is(await first.stop('SIGTERM'), 0);
+  await grantServer(west, [], listen);
+  const results = await racing;
+  const ok = results.filter((r) => r.code === 0).length;
+  for (const r of results.filter((x) => x.code !== 0)) {
+    assert.is(r.code, 1);
+    assert.match(r.stderr, /^error: [^\n]+\n$/, 'one clear line');
+  }
+  const eastClient = await adminClient(east);
+  const westClient = await adminClient(west);
+  assert.ok(ok <= N, `${ok} redemptions succeeded`);
+  assert.is((await eastClient.list(LINKS)).items.length, ok);
+  assert.is((await eastClient.list(SECRETS)).items.filter((s) => s.metadata.name.startsWith('racer-')).length, ok);
+  assert.is((await westClient.get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions ?? 0, ok);
+  // What the race left is still there for the taking, exactly: N in all across both lives.
+  let more = 0;
+  for (let i = 0; i < N - ok; i++) {
+    const res = await run(east, 'token', 'redeem', file, '--name', `after-${i}`);
+    assert.is(res.code, 0, res.stderr);
+    more++;
+  }
+  const last = await run(east, 'token', 'redeem', file, '--name', 'one-too-many');
+  assert.is(last.code, 1);
+  assert.match(last.stderr, new RegExp(`is used up \\(${N} of ${N} redemptions made\\)`));
+  assert.is(ok + more, N);
+  assert.is((await eastClient.list(LINKS)).items.length, N);
+  assert.is((await westClient.get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions, N);
+});
+
+test.after.each(async () => {
+  await stopGrantServers();
+  await stopStandIns();
+});
 test.after(async () => (await privateCluster)?.stop());
 
 test.run();
