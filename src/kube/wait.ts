@@ -1,5 +1,6 @@
 // One watch-based wait for every resource: it believes the object only as the API server streams
-// it, re-lists when the watch expires, and on timeout reports the object's own status message.
+// it, re-lists when the watch expires or the connection fails (a restarting API server, a cut
+// watch), and on timeout reports the object's own status message, or that the server was away.
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from './client.js';
 import type { ResourceType } from './resources.js';
