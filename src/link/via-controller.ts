@@ -1,7 +1,7 @@
 // link generate --via-controller: the site's controller signs the link credentials, as upstream's
 // CLI has it do: a Certificate resource (client, from the site's CA) that the controller turns
 // into a Secret of the same name, awaited by watch. The user never reads the CA's private key.
-import { SkupperError } from '../errors.js';
+import { inputError, SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { CERTIFICATES, SECRETS, SKUPPER_API_VERSION, type Certificate, type Link, type Secret } from '../kube/resources.js';
 import { waitFor } from '../kube/wait.js';
@@ -14,18 +14,35 @@ import { onInterrupt } from '../interrupt.js';
 
 const complete = (s: Secret | undefined) => Boolean(s?.data?.['tls.crt'] && s.data['tls.key'] && s.data['ca.crt']);
 
+/** The annotation Skupper's controller puts on the Secrets it issues from Certificates. */
+const CONTROLLED = 'internal.skupper.io/controlled';
+
 export async function generateLinksViaController(client: KubeClient, opts: GenerateOptions & { timeoutMs: number }): Promise<(Secret | Link)[]> {
   const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
   requireLinkAccess(site);
   const name = opts.tlsCredentials ?? `link-${site.metadata.name}`;
   const links = linkManifests(site, { name: opts.name, tlsCredentials: name, cost: opts.cost });
+  // A Secret of that name that the controller did not make: the controller will not sign over it,
+  // and deleting our Certificate later would make it delete that Secret (upstream deletes the
+  // Secret named like a deleted Certificate). Refuse before asking for anything.
+  const existing = await client.find(SECRETS, name);
+  if (existing && existing.metadata.annotations?.[CONTROLLED] !== 'true' && !existing.metadata.ownerReferences?.some((r) => r.kind === 'Certificate')) {
+    throw inputError(`Secret "${name}" already exists in namespace "${client.namespace}" and was not made by the Skupper controller, which will not sign over it: name the credentials otherwise with --tls-credentials, or delete that Secret`);
+  }
   // A Certificate of that name already asked for (by us or upstream's CLI) is reused, as upstream does.
   const made = (await client.find(CERTIFICATES, name)) === undefined;
   if (made) {
     const certificate: Certificate = { apiVersion: SKUPPER_API_VERSION, kind: 'Certificate', metadata: { name }, spec: { ca: issuerOf(site), subject: name, client: true } };
     await client.create(CERTIFICATES, certificate);
   }
-  const undo = () => (made ? client.delete(CERTIFICATES, name, client.namespace, { cleanup: true }) : undefined);
+  // Taking the request back removes the Certificate and any Secret the controller already issued
+  // from it (a cluster without garbage collection would keep that key), never a Secret of the user's.
+  const undo = async () => {
+    if (!made) return;
+    await client.delete(CERTIFICATES, name, client.namespace, { cleanup: true });
+    const issued = await client.find(SECRETS, name);
+    if (issued?.metadata.annotations?.[CONTROLLED] === 'true') await client.delete(SECRETS, name, client.namespace, { cleanup: true });
+  };
   const settled = onInterrupt(undo);
   let seen: ReadonlyMap<string, Secret>;
   try {
@@ -39,7 +56,7 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
     });
   } catch (err) {
     settled();
-    if (made) await client.delete(CERTIFICATES, name, client.namespace, { cleanup: true }).catch(() => undefined);
+    await undo().catch(() => undefined);
     throw err;
   }
   settled();

@@ -118,7 +118,12 @@ test('an expired server certificate: named, with its date and the fix', async ()
   const d = (k: string) => Buffer.from(caSecret.data![k]!, 'base64').toString();
   const expired = await expiredCertificate({ cert: d('tls.crt'), key: d('tls.key') });
   const b64 = (s: string) => Buffer.from(s).toString('base64');
-  await client.patch(SECRETS, 'skupper-site-server', { data: { 'tls.crt': b64(expired.cert), 'tls.key': b64(expired.key) } });
+  // A server certificate someone put in place by hand (so no longer the controller's: no owner,
+  // no controlled annotation) and then let expire. The controller would replace its own.
+  await client.patch(SECRETS, 'skupper-site-server', {
+    metadata: { ownerReferences: null, annotations: { 'internal.skupper.io/controlled': null } },
+    data: { 'tls.crt': b64(expired.cert), 'tls.key': b64(expired.key) },
+  });
   const res = await doctor(ns);
   assert.is(res.code, 1);
   const until = new X509Certificate(expired.cert).validToDate.toISOString().slice(0, 10);

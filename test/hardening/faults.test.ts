@@ -6,16 +6,16 @@
 // without its Link, and no file, whole or partial.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { createCA, issueCertificate } from '../../src/certs/index.js';
 import { ACCESS_GRANTS, ACCESS_TOKENS, CERTIFICATES, LINKS, SECRETS, type AccessToken } from '../../src/kube/resources.js';
 import { adminRequest, startCluster, type TestCluster } from '../cluster/harness.js';
-import { adminClient, cluster, stopStandIns } from '../support/cluster.js';
+import { adminClient, cluster, interop, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { BIN, grantServer, issue, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
 import { clusterSnapshot } from './support.js';
@@ -51,30 +51,70 @@ test('SIGINT during token issue: exit 130, the AccessGrant is deleted, no token 
 
 test('SIGINT during token redeem --via-controller: exit 130, the AccessToken is deleted', async () => {
   const { west, east } = await twoSites();
-  await stopStandIns(); // nobody redeems AccessTokens: redeem waits
+  await stopStandIns();
+  // A grant server that accepts and never answers: the redemption hangs whichever controller tries
+  // it (the real one keeps serving this namespace in interop mode), so redeem is still waiting.
+  const held = new Set<Socket>();
+  const silent = createServer((socket) => {
+    held.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as AddressInfo).port;
   const client = await adminClient(east);
-  const token: AccessToken = { apiVersion: 'skupper.io/v2alpha1', kind: 'AccessToken', metadata: { name: 'west-interrupted' }, spec: { url: 'https://127.0.0.1:1/x', code: 'q7Xn2pL9vR4tY8wZ', ca: (await cluster()).ca } };
+  const token: AccessToken = { apiVersion: 'skupper.io/v2alpha1', kind: 'AccessToken', metadata: { name: 'west-interrupted' }, spec: { url: `https://127.0.0.1:${port}/x`, code: 'q7Xn2pL9vR4tY8wZ', ca: (await cluster()).ca } };
   const file = join(workDir(), 't.yaml');
   writeFileSync(file, stringify(token));
   const before = await clusterSnapshot(east);
-  const res = await interrupt(['token', 'redeem', file, '--via-controller', '-n', east, '--timeout', '60s'], async () => (await client.list(ACCESS_TOKENS)).items.length > 0);
+  const res = await interrupt(['token', 'redeem', file, '--via-controller', '-n', east, '--timeout', '60s'], async () => (await client.list(ACCESS_TOKENS)).items.length > 0)
+    .finally(() => {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    });
   assert.is(res.code, 130, JSON.stringify(res));
   assert.equal(await clusterSnapshot(east), before, 'no AccessToken, Secret or Link left');
   assert.ok(west);
 });
 
-test('SIGINT during link generate --via-controller --output-file: exit 130, no Certificate, no file', async () => {
+test('SIGINT during link generate --via-controller --output-file: all or nothing (exit 130 with no Certificate and no file, or a whole file)', async () => {
   const { west } = await twoSites();
-  await stopStandIns(); // nobody signs Certificates: generate waits
+  // With the stand-ins stopped nobody signs, so generate is still waiting when interrupted. In
+  // interop mode the real controller keeps serving the namespace and may sign first: then the
+  // command completes, and what it leaves must be whole.
+  await stopStandIns();
   const client = await adminClient(west);
   const dir = workDir();
   const before = await clusterSnapshot(west);
   const res = await interrupt(['link', 'generate', '--via-controller', '--output-file', join(dir, 'link.yaml'), '-n', west, '--timeout', '60s'], async () => (await client.find(CERTIFICATES, 'link-west')) !== undefined);
+  if (interop && res.code === 0) {
+    assert.equal(readdirSync(dir), ['link.yaml']);
+    const docs = parseAllDocuments(readFileSync(join(dir, 'link.yaml'), 'utf8')).map((d) => (d.toJS() as { kind: string }).kind);
+    assert.equal(docs, ['Secret', 'Link'], 'a whole manifest');
+    return;
+  }
   assert.is(res.code, 130, JSON.stringify(res));
   assert.is(await client.find(CERTIFICATES, 'link-west'), undefined, 'no orphan Certificate');
   assert.equal(readdirSync(dir), []);
   assert.equal(await clusterSnapshot(west), before);
 });
+
+test('link generate --via-controller refuses a Secret of the name that is not the controller\'s, and asks for nothing', async () => {
+  const { west } = await twoSites();
+  const client = await adminClient(west);
+  // Upstream's controller deletes the Secret named like a deleted Certificate: asking for one over
+  // a user's Secret and taking it back would destroy that Secret.
+  await client.create(SECRETS, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'link-west' }, type: 'Opaque', data: { note: Buffer.from('mine').toString('base64') } });
+  const before = await clusterSnapshot(west);
+  const c = await cluster();
+  const res = await plugin(['link', 'generate', '--via-controller', '-n', west, '--kubeconfig', c.kubeconfig, '--timeout', '20s']);
+  assert.is(res.code, 2, res.stderr);
+  assert.is(res.stdout, '');
+  assert.match(res.stderr, /^error: Secret "link-west" already exists .* --tls-credentials/);
+  assert.is(res.stderr.trimEnd().split('\n').length, 1);
+  assert.is(await client.find(CERTIFICATES, 'link-west'), undefined);
+  assert.equal(await clusterSnapshot(west), before);
+});
+
 
 // A private cluster, so that stopping its API server disturbs no other test.
 let privateCluster: Promise<TestCluster> | undefined;

@@ -142,7 +142,7 @@ test('a wrong code gets the same answer whether the grant exists, is used up, ex
     }
   }
   // No use was counted by any of it.
-  assert.is((await client.get(ACCESS_GRANTS, live.metadata.name)).status?.redemptions, 0);
+  assert.is((await client.get(ACCESS_GRANTS, live.metadata.name)).status?.redemptions ?? 0, 0); // upstream omits a zero count
 });
 
 test('50 concurrent redemptions of a 3-use token: exactly 3 succeed, the rest are told it is used up', async () => {

@@ -18,6 +18,7 @@
 //    subject, create the Secret and Links owned by the Site, mark the token Redeemed.
 // Deviation: skupper-site-server is owned by the RouterAccess here (upstream: a SecuredAccess, a
 // kind this project ships no CRD for).
+import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { parseAllDocuments } from 'yaml';
 import { createCA } from '../../src/certs/ca.js';
@@ -92,14 +93,15 @@ export class ControllerStandIn extends PollingLoop {
     for (const cert of certs) {
       const hosts = (cert.spec.hosts ?? []).join(',');
       const secret = await this.client.find(SECRETS, cert.metadata.name, this.ns);
-      const controlled = secret?.metadata.annotations?.['internal.skupper.io/controlled'] === 'true';
+      // As upstream: the controller's own Secrets carry its annotation or the Certificate as owner.
+      const controlled = secret?.metadata.annotations?.['internal.skupper.io/controlled'] === 'true' || Boolean(secret?.metadata.ownerReferences?.some((r) => r.kind === 'Certificate'));
       let state = ready();
-      if (!secret || (controlled && secret.metadata.annotations?.['internal.skupper.io/hosts'] !== hosts)) {
+      if (!secret || (controlled && !secretIsCorrect(cert, secret))) {
         const data = await this.generate(cert);
         if (!data) state = error(`CA "${this.ns}/${cert.spec.ca}" not found`);
         else if (!secret) await this.client.create(SECRETS, certificateSecret(cert, data), this.ns);
         else await this.client.patch(SECRETS, cert.metadata.name, { data, metadata: { annotations: { 'internal.skupper.io/hosts': hosts } } }, this.ns);
-      } else if (!controlled && secret.metadata.annotations?.['internal.skupper.io/hosts'] !== hosts) {
+      } else if (!controlled && !secretIsCorrect(cert, secret)) {
         state = error('secret exists but is not controlled by skupper');
       }
       const status = structuredClone(cert.status ?? {});
@@ -412,4 +414,22 @@ function postToken(token: AccessToken, site: Site): Promise<string> {
 
 function statusText(code: number): string {
   return ({ 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error' } as Record<number, string>)[code] ?? '';
+}
+
+/**
+ * Upstream's test of a Secret against its Certificate: a readable certificate, not expired, the
+ * subject as its common name, and exactly the Certificate's hosts as its names and addresses.
+ */
+function secretIsCorrect(cert: Certificate, secret: Secret): boolean {
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(b64d(secret.data?.['tls.crt'] ?? ''));
+  } catch {
+    return false;
+  }
+  if (Date.now() > x509.validToDate.getTime()) return false;
+  if (x509.subject.match(/^CN=(.*)$/m)?.[1] !== cert.spec.subject) return false;
+  const names = new Set((x509.subjectAltName ?? '').split(', ').filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean));
+  const hosts = cert.spec.hosts ?? [];
+  return names.size === new Set(hosts).size && hosts.every((h) => names.has(h));
 }
