@@ -55,7 +55,7 @@ export function apiError(status: number, body: string, call: CallContext): Skupp
       return new SkupperError('API', `the API server expired our view of ${call.plural} (410 Gone)${detail}`);
     case 429:
     case 503:
-      return new SkupperError('API', `the API server at ${call.server} is too busy to ${call.verb} ${call.plural} (${status})${detail}: try again shortly`);
+      return new SkupperError('API', `the API server at ${call.server} is too busy to ${call.verb} ${call.plural} (${status})${detail}: try again shortly`, { cause: { status } });
     default:
       return new SkupperError('API', `could not ${call.verb} ${object}${where} (HTTP ${status})${detail || `: ${firstLine(body).slice(0, 200)}`}`);
   }

@@ -1,5 +1,6 @@
 // One watch-based wait for every resource: it believes the object only as the API server streams
-// it, re-lists when the watch expires, and on timeout reports the object's own status message.
+// it, re-lists when the watch expires or the connection fails (a restarting API server, a cut
+// watch), and on timeout reports the object's own status message, or that the server was away.
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from './client.js';
 import type { ResourceType } from './resources.js';
@@ -41,6 +42,7 @@ export async function follow<T>(
   changed: (objects: ReadonlyMap<string, T>, changes: Change<T>[]) => boolean,
   once = false,
   end?: number,
+  outage?: { last?: SkupperError },
 ): Promise<boolean> {
   const query = {
     fieldSelector: opts.name ? `metadata.name=${opts.name}` : undefined,
@@ -50,9 +52,27 @@ export async function follow<T>(
   const objects = new Map<string, T>();
   let listed = false;
   while (!signal.aborted || !listed) {
+    try {
+      const result = await listAndWatch();
+      if (result !== undefined) return result;
+    } catch (err) {
+      // A wait with a deadline outlives a restarting or briefly unreachable API server: it
+      // re-lists once the server answers again, and says on timeout that it was unreachable.
+      // The command's deadline may end a request first while the server is still away.
+      if (outage?.last && err instanceof SkupperError && err.code === 'TIMEOUT') return false;
+      if (!outage || !isTransient(err)) throw err;
+      outage.last = err as SkupperError;
+      await pause(500, signal);
+      if (signal.aborted) return false;
+    }
+  }
+  return false;
+
+  async function listAndWatch(): Promise<boolean | undefined> {
     // (Re)list to get a consistent starting point, then follow changes from its resourceVersion.
     const list = await client.list(opts.type, opts.namespace, query);
     listed = true;
+    if (outage) outage.last = undefined;
     objects.clear();
     for (const item of list.items) objects.set(key(item as Named), item);
     if (changed(objects, list.items.map((object) => ({ type: 'LISTED', object })))) return true;
@@ -83,8 +103,37 @@ export async function follow<T>(
       if (ended === 'expired') expired = true;
       else if (ended === 'done' && !expired && !signal.aborted) return true;
     }
+    return signal.aborted ? false : undefined;
+  }
+}
+
+/**
+ * Failures that a restart or a cut connection causes: refused or reset connections, and the 503 a
+ * starting API server answers with (not TLS trust, DNS, or other HTTP errors).
+ */
+function isTransient(err: unknown): boolean {
+  if (!(err instanceof SkupperError)) return false;
+  if (err.code === 'API') return [429, 503].includes((err.cause as { status?: number } | undefined)?.status ?? 0);
+  if (err.code !== 'UNREACHABLE') return false;
+  let cause: unknown = err.cause;
+  while (cause && typeof cause === 'object') {
+    const code = (cause as { code?: string }).code;
+    if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'].includes(code)) return true;
+    cause = (cause as { cause?: unknown }).cause;
   }
   return false;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 /** Streams the objects as listed, then each one that changes (sorted by namespace and name; deletions left out), until the signal aborts. */
@@ -104,8 +153,10 @@ export async function streamObjects<T>(client: KubeClient, opts: FollowOptions<T
 export async function waitFor<T>(client: KubeClient, opts: WaitOptions<T>): Promise<ReadonlyMap<string, T>> {
   const timeoutMs = Math.min(Math.max(0, opts.timeoutMs), MAX_DURATION_MS);
   let last: ReadonlyMap<string, T> = new Map();
-  const done = await follow(client, opts, AbortSignal.timeout(timeoutMs), (objects) => opts.done((last = objects)), timeoutMs === 0, Date.now() + timeoutMs);
+  const outage: { last?: SkupperError } = {};
+  const done = await follow(client, opts, AbortSignal.timeout(timeoutMs), (objects) => opts.done((last = objects)), timeoutMs === 0, Date.now() + timeoutMs, timeoutMs === 0 ? undefined : outage);
   if (done) return last;
+  if (outage.last) throw new SkupperError('TIMEOUT', `gave up after ${formatDuration(timeoutMs)}: the API server was unreachable until then (${outage.last.message})`, { cause: outage.last });
   throw new SkupperError('TIMEOUT', opts.describeTimeout(last));
 }
 

@@ -28,6 +28,10 @@ export interface TestCluster {
   ca: string;
   /** Starts a process that lives as long as the cluster (its log and pid file go in dir). */
   launch(name: string, path: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
+  /** Kills only kube-apiserver (etcd keeps the data) and resolves once it has exited; for fault tests. */
+  stopApiServer(): Promise<void>;
+  /** Starts kube-apiserver again on the same port with the same etcd and resolves once it is ready. */
+  startApiServer(): Promise<void>;
   stop(): void;
 }
 
@@ -82,8 +86,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
       ]),
     );
     log(`starting kube-apiserver on 127.0.0.1:${apiPort}`);
-    children.push(
-      launch(dir, 'kube-apiserver', join(bin, 'kube-apiserver'), [
+    const apiArgs = [
         '--etcd-servers', `http://127.0.0.1:${etcdPort}`,
         '--bind-address', '127.0.0.1',
         '--secure-port', String(apiPort),
@@ -100,8 +103,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
         '--allow-privileged=true',
         '--cert-dir', join(dir, 'apiserver-certs'),
         '--v', '0',
-      ]),
-    );
+    ];
+    children.push(launch(dir, 'kube-apiserver', join(bin, 'kube-apiserver'), apiArgs));
     const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(server, pki), { mode: 0o600 });
@@ -110,7 +113,21 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
       children.push(child);
       return child;
     };
-    const cluster: TestCluster = { kubeconfig, server, dir, admin: pki.admin, ca: pki.ca.cert, launch: extra, stop };
+    const stopApiServer = async () => {
+      const api = children[1]!;
+      if (api.exitCode !== null || api.signalCode !== null) return;
+      const exited = new Promise((resolve) => api.once('exit', resolve));
+      api.ref(); // launch() unrefs its children: without this nothing keeps Node waiting for the exit
+      killGroup(api.pid);
+      await exited;
+    };
+    const startApiServer = async () => {
+      // The log file is truncated by launch(); keep the first life's log next to it.
+      writeFileSync(join(dir, 'kube-apiserver.previous.log'), readIfExists(join(dir, 'kube-apiserver.log')));
+      children[1] = launch(dir, 'kube-apiserver', join(bin, 'kube-apiserver'), apiArgs);
+      await waitReady(cluster, children);
+    };
+    const cluster: TestCluster = { kubeconfig, server, dir, admin: pki.admin, ca: pki.ca.cert, launch: extra, stopApiServer, startApiServer, stop };
     await waitReady(cluster, children);
     if (opts.crds !== false) await installCrds(cluster, opts.crdDir ?? CRD_DIR, log);
     for (const ns of opts.namespaces ?? ['west', 'east']) await createNamespace(cluster, ns);

@@ -17,14 +17,7 @@ import { signingKeyFor } from '../../src/token/signing-keys.js';
 import { postCode } from '../../src/token/post.js';
 import { adminClient, freshNamespace, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
-import { grantServer, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
-
-async function issue(ns: string, ...args: string[]): Promise<{ file: string; token: AccessToken }> {
-  const file = join(workDir(), 'token.yaml');
-  const res = await run(ns, 'token', 'issue', file, ...args);
-  assert.is(res.code, 0, res.stderr);
-  return { file, token: parse(readFileSync(file, 'utf8')) as AccessToken };
-}
+import { grantServer, issue, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
 
 function writeToken(token: AccessToken): string {
   const file = join(workDir(), 'token.yaml');

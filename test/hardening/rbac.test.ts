@@ -9,8 +9,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import { verifySignedBy } from '../../src/certs/pem.js';
-import { ACCESS_GRANTS, CERTIFICATES, LINKS, SECRETS, SITES, type AccessToken } from '../../src/kube/resources.js';
-import { linkCredentials, readIssuer } from '../../src/link/credentials.js';
+import { ACCESS_GRANTS, CERTIFICATES, LINKS, SECRETS, type AccessToken } from '../../src/kube/resources.js';
 import { adminClient, stopStandIns, interop } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { BIN, grantServer, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
@@ -82,43 +81,20 @@ test('token-redeemer: token redeem works; without "create" on links the message 
   assert.ok((await (await adminClient(east)).list(SECRETS)).items.length >= 1);
 });
 
-/**
- * The controller's part for Certificates, played here until the controller stand-in does it: when
- * a Certificate appears, sign its client certificate with the site CA and store it as its Secret.
- */
-async function signCertificatesAsTheController(ns: string, signal: AbortSignal): Promise<void> {
-  const client = await adminClient(ns);
-  while (!signal.aborted) {
-    for (const cert of (await client.list(CERTIFICATES)).items) {
-      if (await client.find(SECRETS, cert.metadata.name)) continue;
-      const ca = await readIssuer(client, await client.get(SITES, cert.spec.ca === 'skupper-site-ca' ? (await client.list(SITES)).items[0]!.metadata.name : ''));
-      const secret = await linkCredentials(ca, cert.metadata.name, cert.spec.subject);
-      await client.create(SECRETS, secret).catch(() => undefined); // a controller stand-in may have made it first
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('link-generator-via-controller: link generate --via-controller works without reading the CA; nobody signing means a clear timeout and no Certificate left', async () => {
   const { west } = await twoSites();
   const user = await userKubeconfig(west, 'link-generator-via-controller.yaml', undefined, ['link-west', 'lonely']);
   const local = await as(user.kubeconfig, 'link', 'generate');
   assertRefusal(local, 1, /\bget\b.*\bsecrets?\b.*403/i, 'this user may not read the CA');
-  const stop = new AbortController();
-  const controller = signCertificatesAsTheController(west, stop.signal);
-  try {
-    const res = await as(user.kubeconfig, 'link', 'generate', '--via-controller', '--timeout', '20s');
-    assert.is(res.code, 0, res.stderr);
-    const docs = parseAllDocuments(res.stdout).map((d) => d.toJS() as { kind: string; data?: Record<string, string> });
-    assert.equal(docs.map((d) => d.kind), ['Secret', 'Link']);
-    const westCa = Buffer.from((await (await adminClient(west)).get(SECRETS, 'skupper-site-ca')).data!['tls.crt']!, 'base64').toString();
-    assert.ok(verifySignedBy(Buffer.from(docs[0]!.data!['tls.crt']!, 'base64').toString(), westCa), 'signed by the site CA');
-    const cert = await (await adminClient(west)).get(CERTIFICATES, 'link-west');
-    assert.equal({ ca: cert.spec.ca, client: cert.spec.client }, { ca: 'skupper-site-ca', client: true });
-  } finally {
-    stop.abort();
-    await controller;
-  }
+  // The site's controller (the stand-in, or the real one in interop mode) signs the Certificate.
+  const signed = await as(user.kubeconfig, 'link', 'generate', '--via-controller', '--timeout', '20s');
+  assert.is(signed.code, 0, signed.stderr);
+  const docs = parseAllDocuments(signed.stdout).map((d) => d.toJS() as { kind: string; data?: Record<string, string> });
+  assert.equal(docs.map((d) => d.kind), ['Secret', 'Link']);
+  const westCa = Buffer.from((await (await adminClient(west)).get(SECRETS, 'skupper-site-ca')).data!['tls.crt']!, 'base64').toString();
+  assert.ok(verifySignedBy(Buffer.from(docs[0]!.data!['tls.crt']!, 'base64').toString(), westCa), 'signed by the site CA');
+  const cert = await (await adminClient(west)).get(CERTIFICATES, 'link-west');
+  assert.equal({ ca: cert.spec.ca, client: cert.spec.client }, { ca: 'skupper-site-ca', client: true });
   // No controller at all (the stand-ins stopped): the wait times out in one line and takes its
   // Certificate back. Only the stand-ins can be stopped for one namespace: in interop mode the real
   // controller serves every test namespace and signs, which the first half already showed.

@@ -1,11 +1,13 @@
 // Shared by the token and grant server tests: two sites, a real `kubectl skupper grant-server`
 // process (the built executable, over HTTPS on loopback), and the plugin run against a namespace.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import type { AccessToken } from '../../src/kube/resources.js';
 import { cluster, freshNamespace, standIn } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 
@@ -18,6 +20,14 @@ export async function run(ns: string, ...args: string[]) {
 
 export function workDir(): string {
   return mkdtempSync(join(tmpdir(), 'ks-token-'));
+}
+
+/** `token issue` into a fresh file; returns the file and the token it holds. */
+export async function issue(ns: string, ...args: string[]): Promise<{ file: string; token: AccessToken }> {
+  const file = join(workDir(), 'token.yaml');
+  const res = await run(ns, 'token', 'issue', file, ...args);
+  assert.is(res.code, 0, res.stderr);
+  return { file, token: parse(readFileSync(file, 'utf8')) as AccessToken };
 }
 
 /** West accepts links; east links to it. */
@@ -45,9 +55,9 @@ export interface RunningGrantServer {
 const started: RunningGrantServer[] = [];
 
 /** Starts `kubectl skupper grant-server` for a namespace and waits until it serves it. */
-export async function grantServer(ns: string, extra: string[] = []): Promise<RunningGrantServer> {
+export async function grantServer(ns: string, extra: string[] = [], listen = '127.0.0.1:0'): Promise<RunningGrantServer> {
   const c = await cluster();
-  const child = spawn(BIN, ['grant-server', '--kubeconfig', c.kubeconfig, '-n', ns, '--listen', '127.0.0.1:0', ...extra], { env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' } });
+  const child = spawn(BIN, ['grant-server', '--kubeconfig', c.kubeconfig, '-n', ns, '--listen', listen, ...extra], { env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' } });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
