@@ -1,7 +1,7 @@
 // Property-based tests (fast-check): whatever the input, the token file parser, the JWT verifier,
 // the kubeconfig reader and the duration parser either answer or throw SkupperError, never
 // anything else; and no altered token code verifies.
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 import { buildClaims, issuerClaim } from '../../src/token/claims.js';
 import { parseTokenFile } from '../../src/token/file.js';
 import { signClaims, verifyCode } from '../../src/token/jwt.js';
-import type { PublicKey, SigningKey } from '../../src/token/signing-keys.js';
+import { keySetOf, testSigningKey } from '../token/test-keys.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
@@ -34,13 +34,9 @@ async function onlySkupperErrors(f: () => unknown): Promise<boolean> {
   }
 }
 
-function key(kid: string): SigningKey {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as { x: string; y: string; d: string };
-  return { ...jwk, kid, kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', created: '', verifyUntil: '' };
-}
 const site = { name: 'west', uid: randomUUID() };
-const signer = key('k1');
-const keys = new Map<string, PublicKey>([['k1', (({ d: _d, ...k }) => k)(signer)]]);
+const signer = testSigningKey('k1');
+const keys = keySetOf(signer);
 const expected = { grant: 'west-g', issuer: issuerClaim(site) };
 const genuine = await signClaims(buildClaims({ site, grant: 'west-g', jti: randomUUID(), now: Date.now(), windowMs: 600_000, redemptionsAllowed: 1, linkCost: 1 }), signer);
 

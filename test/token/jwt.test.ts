@@ -1,21 +1,17 @@
 // Token codes without a cluster: what verifyCode accepts and refuses, and how strictly a token
 // file is read.
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildClaims, issuerClaim } from '../../src/token/claims.js';
 import { signClaims, TokenRejected, verifyCode } from '../../src/token/jwt.js';
-import type { PublicKey, SigningKey } from '../../src/token/signing-keys.js';
 import { parseTokenFile } from '../../src/token/file.js';
 import { createCA } from '../../src/certs/index.js';
+import { keySetOf, testSigningKey } from './test-keys.js';
 
-function key(kid: string): SigningKey {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as { x: string; y: string; d: string };
-  return { ...jwk, kid, kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', created: '', verifyUntil: '' };
-}
 const site = { name: 'west', uid: randomUUID() };
-const signer = key('k1');
-const keys = new Map<string, PublicKey>([['k1', (({ d: _d, ...k }) => k)(signer)]]);
+const signer = testSigningKey('k1');
+const keys = keySetOf(signer);
 const expected = { grant: 'west-g', issuer: issuerClaim(site) };
 const claims = (over: Partial<Parameters<typeof buildClaims>[0]> = {}) => buildClaims({ site, grant: 'west-g', jti: randomUUID(), now: Date.now(), windowMs: 600_000, redemptionsAllowed: 1, linkCost: 1, ...over });
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -42,8 +38,8 @@ test('refused: none, HS256, crit, unknown kid, another key, another grant or sit
   assert.is(await reason(`${b64({ alg: 'none', kid: 'k1' })}.${payload}.`), 'algorithm');
   assert.is(await reason(`${b64({ alg: 'HS256', kid: 'k1' })}.${payload}.${signature}`), 'algorithm');
   assert.is(await reason(`${b64({ alg: 'ES256', kid: 'k1', crit: ['b64'], b64: true })}.${payload}.${signature}`), 'algorithm');
-  assert.is(await reason(await signClaims(claims(), key('k2'))), 'unknown-key');
-  assert.is(await reason(await signClaims(claims(), { ...key('x'), kid: 'k1' })), 'signature');
+  assert.is(await reason(await signClaims(claims(), testSigningKey('k2'))), 'unknown-key');
+  assert.is(await reason(await signClaims(claims(), { ...testSigningKey('x'), kid: 'k1' })), 'signature');
   assert.is(await reason(`${good.split('.')[0]}.${b64({ ...claims(), redemptionsAllowed: 9 })}.${signature}`), 'signature');
   assert.is(await reason(good, { ...expected, grant: 'west-other' }), 'claims');
   assert.is(await reason(good, { ...expected, issuer: issuerClaim({ name: 'west', uid: randomUUID() }) }), 'claims');
