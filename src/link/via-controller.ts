@@ -16,6 +16,9 @@ const complete = (s: Secret | undefined) => Boolean(s?.data?.['tls.crt'] && s.da
 
 /** The annotation Skupper's controller puts on the Secrets it issues from Certificates. */
 const CONTROLLED = 'internal.skupper.io/controlled';
+/** How long taking a request back looks for a Secret the controller was still writing: 2 s. */
+const UNDO_POLLS = 10;
+const UNDO_POLL_MS = 200;
 
 export async function generateLinksViaController(client: KubeClient, opts: GenerateOptions & { timeoutMs: number }): Promise<(Secret | Link)[]> {
   const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
@@ -37,11 +40,19 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
   }
   // Taking the request back removes the Certificate and any Secret the controller already issued
   // from it (a cluster without garbage collection would keep that key), never a Secret of the user's.
+  // The controller may be signing at that very moment and write the Secret just after: look for
+  // it a little while.
   const undo = async () => {
     if (!made) return;
     await client.delete(CERTIFICATES, name, client.namespace, { cleanup: true });
-    const issued = await client.find(SECRETS, name);
-    if (issued?.metadata.annotations?.[CONTROLLED] === 'true') await client.delete(SECRETS, name, client.namespace, { cleanup: true });
+    for (let i = 0; i < UNDO_POLLS; i++) {
+      const issued = await client.find(SECRETS, name);
+      if (issued?.metadata.annotations?.[CONTROLLED] === 'true') {
+        await client.delete(SECRETS, name, client.namespace, { cleanup: true });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, UNDO_POLL_MS));
+    }
   };
   const settled = onInterrupt(undo);
   let seen: ReadonlyMap<string, Secret>;

@@ -86,7 +86,10 @@ test('SIGINT during link generate --via-controller --output-file: all or nothing
   const dir = workDir();
   const before = await clusterSnapshot(west);
   const res = await interrupt(['link', 'generate', '--via-controller', '--output-file', join(dir, 'link.yaml'), '-n', west, '--timeout', '60s'], async () => (await client.find(CERTIFICATES, 'link-west')) !== undefined);
-  if (interop && res.code === 0) {
+  // The real controller may sign before the signal lands, even between the file's rename and the
+  // exit: then the file must be whole, whatever the exit code.
+  if (interop && readdirSync(dir).length > 0) {
+    assert.ok(res.code === 0 || res.code === 130, JSON.stringify(res));
     assert.equal(readdirSync(dir), ['link.yaml']);
     const docs = parseAllDocuments(readFileSync(join(dir, 'link.yaml'), 'utf8')).map((d) => (d.toJS() as { kind: string }).kind);
     assert.equal(docs, ['Secret', 'Link'], 'a whole manifest');
