@@ -1,16 +1,9 @@
 // Renders data: aligned tables for people, YAML or JSON for programs. Keys keep their order and
 // lists come sorted by the caller, so the output is stable.
 import { usageError } from '../errors.js';
+import { loadYaml } from '../yaml.js';
 
 export type OutputFormat = 'yaml' | 'json';
-
-type YamlModule = typeof import('yaml');
-
-/** yaml loads on first use (it is a third of the start-up bundle); bundlers may give its CommonJS build as a default export. */
-async function yamlStringify(): Promise<YamlModule['stringify']> {
-  const module = (await import('yaml')) as YamlModule & { default?: YamlModule };
-  return ('stringify' in module && typeof module.stringify === 'function' ? module : module.default!).stringify;
-}
 
 export function parseOutputFormat(value: string | undefined): OutputFormat | undefined {
   if (value === undefined) return undefined;
@@ -39,12 +32,12 @@ export function table(headers: string[], rows: string[][], opts: { noHeaders?: b
 export async function renderObjects(objects: unknown[], format: OutputFormat, opts: { single?: boolean } = {}): Promise<string> {
   const data = opts.single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects };
   if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
-  return (await yamlStringify())(data, { lineWidth: 0 });
+  return (await loadYaml()).stringify(data, { lineWidth: 0 });
 }
 
 /** YAML documents separated by ---, the form `kubectl apply -f -` and upstream tools read. */
 export async function renderDocuments(objects: unknown[]): Promise<string> {
-  const stringify = await yamlStringify();
+  const { stringify } = await loadYaml();
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
 }
 

@@ -11,7 +11,7 @@ import { ACCESS_GRANTS, SECRETS, SITES, type AccessGrant, type Site } from '../k
 import type { PemPair } from '../certs/pem.js';
 import { linkCredentials, readIssuer } from '../link/credentials.js';
 import { linkManifests } from '../link/manifests.js';
-import { loadYaml } from '../token/yaml.js';
+import { loadYaml } from '../yaml.js';
 import { issuerClaim, peekClaims } from '../token/claims.js';
 import { signClaims } from '../token/jwt.js';
 import { publicKeys, signingKeyFor, SIGNING_KEYS_SECRET, type PublicKey } from '../token/signing-keys.js';

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { inputError, SkupperError } from '../errors.js';
 import { SKUPPER_API_VERSION, type AccessToken } from '../kube/resources.js';
-import { loadYaml as yaml } from './yaml.js';
+import { loadYaml as yaml } from '../yaml.js';
 import { looksLikeJwt, parseIssuer, peekClaims, rfc3339 } from './claims.js';
 
 

@@ -1,7 +1,7 @@
 // What a grant server may send back for a token: exactly one kubernetes.io/tls Secret, then Links
 // that name it. Everything is rebuilt from the fields we use, with no namespace, so a server can
 // neither place objects elsewhere nor slip anything else into the cluster.
-import { loadYaml } from './yaml.js';
+import { loadYaml } from '../yaml.js';
 import { SkupperError } from '../errors.js';
 import { SKUPPER_API_VERSION, type Endpoint, type Link, type Secret } from '../kube/resources.js';
 
