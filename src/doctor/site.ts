@@ -7,6 +7,7 @@ import { requiredConditions } from '../site/sites.js';
 import { issuerOf, readIssuer } from '../link/credentials.js';
 import { describeCertificate, verifySignedBy } from '../certs/pem.js';
 import { cannotTell, fail, flagsFor, pass, skip, warn, type Check, type Clock, type Where } from './check.js';
+import { secretText } from '../kube/secret-data.js';
 
 const DAY_MS = 86_400_000;
 /** Fewer days left than this is worth a warning: renewal takes planning. */
@@ -70,13 +71,13 @@ export async function checkCertificates(client: KubeClient, site: Site, clock: C
   const names = [caName, ...(site.spec.linkAccess && site.spec.linkAccess !== 'none' ? [SERVER_SECRET] : [])];
   const secrets = await Promise.all(names.map((n) => client.find(SECRETS, n, namespace).then((s) => ({ s }), (err: unknown) => ({ err }))));
   const caSecret = 's' in secrets[0]! ? secrets[0].s : undefined;
-  const caCert = caSecret?.data?.['tls.crt'] ? Buffer.from(caSecret.data['tls.crt'], 'base64').toString('utf8') : undefined;
+  const caCert = secretText(caSecret, 'tls.crt') || undefined;
   return names.map((name, i) => {
     const id = `certificate/${name}`;
     const title = i === 0 ? 'Site CA' : 'Server certificate';
     const result = secrets[i]!;
     if ('err' in result) return cannotTell(id, title, result.err);
-    const pem = result.s?.data?.['tls.crt'] ? Buffer.from(result.s.data['tls.crt'], 'base64').toString('utf8') : undefined;
+    const pem = secretText(result.s, 'tls.crt') || undefined;
     const renew = `the Skupper controller issues a new one when the Secret is gone: "kubectl delete secret ${name}${flagsFor(where)}"`;
     if (!pem) return fail(id, title, `Secret "${name}" ${result.s ? 'has no tls.crt' : 'does not exist'}`, 'check that the Skupper controller runs in this namespace');
     let cert;

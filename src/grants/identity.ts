@@ -5,6 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { KubeClient } from '../kube/client.js';
 import { SECRETS, type Secret } from '../kube/resources.js';
+import { secretText, secretValue } from '../kube/secret-data.js';
 import type { PemPair } from '../certs/pem.js';
 
 export const IDENTITY_SECRET = 'kubectl-skupper-grant-server';
@@ -18,14 +19,13 @@ export interface ServerIdentity {
 export async function ensureIdentity(client: KubeClient, namespace: string, host: string): Promise<ServerIdentity> {
   const { createCA, issueCertificate } = await import('../certs/index.js');
   const existing = await client.find(SECRETS, IDENTITY_SECRET, namespace);
-  const read = (k: string) => (existing?.data?.[k] ? Buffer.from(existing.data[k], 'base64').toString('utf8') : '');
-  let ca: PemPair = { cert: read('ca.crt'), key: read('ca.key') };
-  const server: PemPair = { cert: read('tls.crt'), key: read('tls.key') };
+  let ca: PemPair = { cert: secretText(existing, 'ca.crt'), key: secretText(existing, 'ca.key') };
+  const server: PemPair = { cert: secretText(existing, 'tls.crt'), key: secretText(existing, 'tls.key') };
   if (ca.cert && ca.key && server.cert && server.key && covers(server.cert, host)) return { ca: ca.cert, ...server };
   const freshCa = !ca.cert || !ca.key;
   if (freshCa) ca = await createCA('kubectl-skupper grant server CA', { keyType: 'ecdsa' });
   const issued = await issueCertificate(ca, { commonName: host, hosts: [host], server: true, client: false, keyType: 'ecdsa' });
-  const data = { 'ca.crt': b64(ca.cert), 'ca.key': b64(ca.key), 'tls.crt': b64(issued.cert), 'tls.key': b64(issued.key) };
+  const data = { 'ca.crt': secretValue(ca.cert), 'ca.key': secretValue(ca.key), 'tls.crt': secretValue(issued.cert), 'tls.key': secretValue(issued.key) };
   if (existing) {
     // With the resourceVersion we read: a second server starting at once fails here instead of replacing the CA.
     await client.patch(SECRETS, IDENTITY_SECRET, { metadata: { resourceVersion: existing.metadata.resourceVersion }, data }, namespace);
@@ -44,5 +44,3 @@ function covers(certPem: string, host: string): boolean {
     return false;
   }
 }
-
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');

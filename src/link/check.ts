@@ -6,6 +6,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { KubeClient } from '../kube/client.js';
 import { SECRETS, type Endpoint, type Link } from '../kube/resources.js';
+import { secretText } from '../kube/secret-data.js';
 
 export type StepResult = { ok: true; detail?: string } | { ok: false; detail: string } | { ok: null; detail: string }; // null: not tried
 
@@ -27,8 +28,7 @@ const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x00, 0x01, 0x00, 0x00]
 export async function checkLink(client: KubeClient, link: Link, timeoutMs: number): Promise<EndpointCheck[]> {
   const secretName = link.spec.tlsCredentials;
   const secret = secretName ? await client.find(SECRETS, secretName) : undefined;
-  const data = secret?.data ?? {};
-  const creds = { cert: d(data['tls.crt']), key: d(data['tls.key']), ca: d(data['ca.crt']) };
+  const creds = { cert: secretText(secret, 'tls.crt'), key: secretText(secret, 'tls.key'), ca: secretText(secret, 'ca.crt') };
   const missing = !secret ? `Secret "${secretName ?? ''}" not found` : !creds.cert || !creds.key || !creds.ca ? `Secret "${secretName}" lacks tls.crt, tls.key or ca.crt` : undefined;
   return checkEndpoints(link.metadata.name, link.spec.endpoints, creds, timeoutMs, missing);
 }
@@ -117,4 +117,3 @@ function expiry(pem: string): string | undefined {
   }
 }
 
-const d = (v: string | undefined) => (v ? Buffer.from(v, 'base64').toString('utf8') : '');

@@ -4,6 +4,7 @@
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { SECRETS, type Secret, type Site } from '../kube/resources.js';
+import { secretText, secretValue } from '../kube/secret-data.js';
 import type { PemPair } from '../certs/pem.js';
 
 export const DEFAULT_ISSUER = 'skupper-site-ca';
@@ -22,8 +23,8 @@ export async function readIssuer(client: KubeClient, site: Site): Promise<PemPai
   if (!secret) {
     throw new SkupperError('NOT_READY', `the CA Secret "${name}" of site "${site.metadata.name}" does not exist yet: check that the Skupper controller is running in namespace "${namespace}"`);
   }
-  const cert = decode(secret, 'tls.crt');
-  const key = decode(secret, 'tls.key');
+  const cert = secretText(secret, 'tls.crt');
+  const key = secretText(secret, 'tls.key');
   if (!cert || !key) throw new SkupperError('NOT_READY', `the CA Secret "${name}" lacks tls.crt or tls.key: it cannot sign link credentials`);
   return { cert, key };
 }
@@ -40,13 +41,7 @@ export async function linkCredentials(ca: PemPair, secretName: string, commonNam
     kind: 'Secret',
     metadata: { name: secretName, labels: { ...MANAGED_BY } },
     type: 'kubernetes.io/tls',
-    data: { 'ca.crt': b64(ca.cert), 'tls.crt': b64(pair.cert), 'tls.key': b64(pair.key) },
+    data: { 'ca.crt': secretValue(ca.cert), 'tls.crt': secretValue(pair.cert), 'tls.key': secretValue(pair.key) },
   };
 }
 
-function decode(secret: Secret, key: string): string {
-  const value = secret.data?.[key];
-  return value ? Buffer.from(value, 'base64').toString('utf8') : '';
-}
-
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
