@@ -34,10 +34,6 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
   }
   // A Certificate of that name already asked for (by us or upstream's CLI) is reused, as upstream does.
   const made = (await client.find(CERTIFICATES, name)) === undefined;
-  if (made) {
-    const certificate: Certificate = { apiVersion: SKUPPER_API_VERSION, kind: 'Certificate', metadata: { name }, spec: { ca: issuerOf(site), subject: name, client: true } };
-    await client.create(CERTIFICATES, certificate);
-  }
   // Taking the request back removes the Certificate and any Secret the controller already issued
   // from it (a cluster without garbage collection would keep that key), never a Secret of the user's.
   // The controller may be signing at that very moment and write the Secret just after: look for
@@ -55,6 +51,14 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
     }
   };
   const settled = onInterrupt(undo);
+  // Registered before asking, so a signal during the create still takes the request back.
+  if (made) {
+    const certificate: Certificate = { apiVersion: SKUPPER_API_VERSION, kind: 'Certificate', metadata: { name }, spec: { ca: issuerOf(site), subject: name, client: true } };
+    await client.create(CERTIFICATES, certificate).catch((err: unknown) => {
+      settled();
+      throw err;
+    });
+  }
   let seen: ReadonlyMap<string, Secret>;
   try {
     seen = await waitFor(client, {

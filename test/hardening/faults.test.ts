@@ -288,8 +288,8 @@ test('the grant server restarted in the middle of 20 concurrent redemptions: nev
     more++;
   }
   const last = await run(east, 'token', 'redeem', file, '--name', 'one-too-many');
-  assert.is(last.code, 1);
-  assert.match(last.stderr, new RegExp(`is used up \\(${N} of ${N} redemptions made\\)`));
+  assert.is(last.code, 1, last.stderr);
+  assert.match(last.stderr, new RegExp(`is used up \\(${N} of ${N} redemptions made\\)`), last.stderr);
   assert.is(ok + more, N);
   assert.is((await eastClient.list(LINKS)).items.length, N);
   assert.is((await westClient.get(ACCESS_GRANTS, token.metadata.name)).status?.redemptions, N);
