@@ -85,10 +85,17 @@ const fromAssets = {
     }
     b.onLoad({ filter: /.*/, namespace: 'sea-asset' }, (args) => ({
       loader: 'js',
+      // With the asset's trained code cache when there is one (scripts/sea-train.cjs, which
+      // compiles the asset in this same wrapper: V8 checks the source a cache was made for).
       contents: `const { getAsset } = require('node:sea');
-const { compileFunction } = require('node:vm');
+const { Script } = require('node:vm');
+const name = ${JSON.stringify(args.path)};
+let cachedData;
+try { cachedData = new Uint8Array(getAsset(name + '.cache')); } catch { cachedData = undefined; }
+const script = new Script('(function (module, exports, require) {' + getAsset(name, 'utf8') + '\\n})', { filename: name, cachedData });
+if (process.env.KUBECTL_SKUPPER_CODE_CACHE === 'report') process.stderr.write('code cache of ' + name + ': ' + (!cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted') + '\\n');
 const m = { exports: {} };
-compileFunction(getAsset(${JSON.stringify(args.path)}, 'utf8'), ['module', 'exports', 'require'], { filename: ${JSON.stringify(args.path)} })(m, m.exports, require);
+script.runInThisContext()(m, m.exports, require);
 module.exports = m.exports;`,
     }));
   },
@@ -111,16 +118,16 @@ for (const name of readdirSync(dist)) {
 // The bundle is an asset that scripts/sea-main.cjs compiles; on this machine's platform with the
 // code cache a training run (scripts/sea-train.cjs, on the very Node the executable is made of)
 // gives it the V8 code cache of the functions commands run.
-const trained = join(work, 'kubectl-skupper.cjs.cache');
 if (useCodeCache && targets.some((t) => t.nodePlatform === hostNodePlatform())) {
-  execFileSync(nodeBase(hostNodePlatform()), [join(root, 'scripts', 'sea-train.cjs'), bundle, trained], { stdio: ['ignore', 'inherit', 'inherit'], cwd: work });
-  log(`trained the code cache (${mib(statSync(trained).size)})`);
+  execFileSync(nodeBase(hostNodePlatform()), [join(root, 'scripts', 'sea-train.cjs'), work], { stdio: ['ignore', 'inherit', 'inherit'], cwd: work });
+  log(`trained the code caches (${['kubectl-skupper.cjs', ...Object.keys(assets)].map((a) => `${a} ${mib(statSync(join(work, `${a}.cache`)).size)}`).join(', ')})`);
 }
 const built = [];
 for (const target of targets) {
   const output = join(dist, `kubectl-skupper-${target.os}-${target.arch}${target.exe}`);
   const withCache = useCodeCache && target.nodePlatform === hostNodePlatform();
-  const targetAssets = { ...assets, 'kubectl-skupper.cjs': bundle, ...(withCache ? { 'kubectl-skupper.cjs.cache': trained } : {}) };
+  const targetAssets = { ...assets, 'kubectl-skupper.cjs': bundle };
+  if (withCache) for (const a of Object.keys(targetAssets)) targetAssets[`${a}.cache`] = join(work, `${a}.cache`);
   const { codeCache } = await buildSea({ main: join(root, 'scripts', 'sea-main.cjs'), output, nodePlatform: target.nodePlatform, workDir: work, useCodeCache, assets: targetAssets });
   log(`built ${relative(root, output)} (Node ${SEA_NODE_VERSION}${codeCache ? ', code cache' : ''}, ${mib(statSync(output).size)})`);
   built.push({ ...target, output });
