@@ -57,8 +57,11 @@ test('the packaged executable loads client-node (a SEA asset) for kubeconfigs th
     const kubeconfig = join(work, 'kubeconfig');
     writeFileSync(kubeconfig, JSON.stringify(config));
     const exe = join(root, 'dist', 'kubectl-skupper-linux-amd64');
-    const slow = await run(exe, ['link', 'status', '-n', 'west', '--kubeconfig', kubeconfig, '--context', 'west', '-v', '6'], {});
+    const slow = await run(exe, ['link', 'status', '-n', 'west', '--kubeconfig', kubeconfig, '--context', 'west', '-v', '6'], { KUBECTL_SKUPPER_CODE_CACHE: 'report' });
     assert.is(slow.code, 0, slow.output);
+    // Both the bundle and the asset start from the code caches trained at packaging time.
+    assert.match(slow.output, /^code cache: accepted$/m);
+    assert.match(slow.output, /^code cache of transport-client-node\.cjs: accepted$/m);
     assert.match(slow.output, /credentials via @kubernetes\/client-node \(kubeconfig field "as-user-extra"\)/);
     assert.match(slow.output, /GET https:\/\/127\.0\.0\.1:\d+\/apis\/skupper\.io\/v2alpha1\/namespaces\/west\/links\?limit=500 200 OK/);
     const denied = await run(exe, ['link', 'status', '-n', 'west', '--kubeconfig', kubeconfig, '--context', 'nobody'], {});
