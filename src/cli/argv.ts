@@ -147,3 +147,28 @@ function booleanWithValue(name: string, value: string, command: CommandSpec, unk
   if (hasPlain) return [want ? `--${bare}` : `--no-${bare}`];
   return want ? [] : [`--no-${bare}`];
 }
+
+/**
+ * Takes the flags that `table` names (by long name) out of a command line that normalizeArgv wrote:
+ * their values by field, and the rest. Undefined when a flag of the table that takes a value has
+ * none (the parser that knows the flag must report that).
+ */
+export function takeFlags(argv: string[], table: Readonly<Record<string, { field: string; kind: 'value' | 'boolean' | 'repeated' }>>): { rest: string[]; values: Record<string, string | boolean | string[]> } | undefined {
+  const rest: string[] = [];
+  const values: Record<string, string | boolean | string[]> = {};
+  for (const a of argv) {
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(0, eq) : a;
+    const negated = eq < 0 && name.startsWith('--no-') && table[`--${name.slice(5)}`]?.kind === 'boolean';
+    const flag = a.startsWith('--') ? table[negated ? `--${name.slice(5)}` : name] : undefined;
+    if (!flag) {
+      rest.push(a);
+      continue;
+    }
+    if (flag.kind === 'boolean') values[flag.field] = eq >= 0 ? a.slice(eq + 1) : !negated;
+    else if (eq < 0) return undefined;
+    else if (flag.kind === 'repeated') values[flag.field] = [...((values[flag.field] as string[] | undefined) ?? []), a.slice(eq + 1)];
+    else values[flag.field] = a.slice(eq + 1);
+  }
+  return { rest, values };
+}

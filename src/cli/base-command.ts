@@ -54,24 +54,64 @@ export function reportError(err: unknown, context: Pick<CliContext, 'stderr' | '
   return 1;
 }
 
+/** ClusterCommand's field for each of kubectl's connection flags, by the flag's long name, and its kind. */
+export const CONNECTION_FLAGS: Readonly<Record<string, { field: string; kind: 'value' | 'boolean' | 'repeated' }>> = {
+  '--kubeconfig': { field: 'kubeconfig', kind: 'value' },
+  '--context': { field: 'kubeContext', kind: 'value' },
+  '--namespace': { field: 'namespace', kind: 'value' },
+  '--server': { field: 'server', kind: 'value' },
+  '--cluster': { field: 'kubeCluster', kind: 'value' },
+  '--user': { field: 'kubeUser', kind: 'value' },
+  '--token': { field: 'token', kind: 'value' },
+  '--certificate-authority': { field: 'certificateAuthority', kind: 'value' },
+  '--insecure-skip-tls-verify': { field: 'insecureSkipTlsVerify', kind: 'boolean' },
+  '--as': { field: 'as', kind: 'value' },
+  '--as-group': { field: 'asGroup', kind: 'repeated' },
+  '--request-timeout': { field: 'requestTimeout', kind: 'value' },
+  '--v': { field: 'verbosity', kind: 'value' },
+};
+
+let declaring = true;
+
+/**
+ * Builds with or without kubectl's connection flags declared to clipanion. Clipanion's parser grows
+ * with the square of a command's options (site status: 109 states and 1,858 transitions with the 13
+ * connection flags, 37 and 293 without; several MiB and milliseconds at every start), so run.ts
+ * declares them for help, completion and its own argv pass, which reads them as kubectl does, and
+ * hands their values to a command parsed without them.
+ */
+export function withConnectionFlags<T>(declared: boolean, build: () => T): T {
+  const was = declaring;
+  declaring = declared;
+  try {
+    return build();
+  } finally {
+    declaring = was;
+  }
+}
+
+function connectionFlag<T>(option: T): T {
+  return declaring ? option : (undefined as T);
+}
+
 /** Commands that reach a cluster: kubectl's connection flags, parsed by us (kubectl passes none). */
 export abstract class ClusterCommand extends BaseCommand {
-  kubeconfig = Option.String('--kubeconfig', { description: 'Path to the kubeconfig file to use' });
-  kubeContext = Option.String('--context', { description: 'The kubeconfig context to use' });
-  namespace = Option.String('-n,--namespace', { description: 'The namespace of the site (default: the context\'s namespace, else "default")' });
+  kubeconfig = connectionFlag(Option.String('--kubeconfig', { description: 'Path to the kubeconfig file to use' }));
+  kubeContext = connectionFlag(Option.String('--context', { description: 'The kubeconfig context to use' }));
+  namespace = connectionFlag(Option.String('-n,--namespace', { description: 'The namespace of the site (default: the context\'s namespace, else "default")' }));
   timeout = Option.String('--timeout', { description: timeoutHelp(defaultTimeoutOf(this)) });
   // kubectl's client flags (kubectl passes none of them to plugins).
-  server = Option.String('-s,--server', { description: 'The address and port of the Kubernetes API server' });
-  kubeCluster = Option.String('--cluster', { description: 'The name of the kubeconfig cluster to use' });
-  kubeUser = Option.String('--user', { description: 'The name of the kubeconfig user to use' });
-  token = Option.String('--token', { description: 'Bearer token for authentication to the API server' });
-  certificateAuthority = Option.String('--certificate-authority', { description: 'Path to a cert file for the certificate authority' });
+  server = connectionFlag(Option.String('-s,--server', { description: 'The address and port of the Kubernetes API server' }));
+  kubeCluster = connectionFlag(Option.String('--cluster', { description: 'The name of the kubeconfig cluster to use' }));
+  kubeUser = connectionFlag(Option.String('--user', { description: 'The name of the kubeconfig user to use' }));
+  token = connectionFlag(Option.String('--token', { description: 'Bearer token for authentication to the API server' }));
+  certificateAuthority = connectionFlag(Option.String('--certificate-authority', { description: 'Path to a cert file for the certificate authority' }));
   // A string that tolerates no value, so that kubectl's --insecure-skip-tls-verify=true|false parse too.
-  insecureSkipTlsVerify = Option.String('--insecure-skip-tls-verify', { tolerateBoolean: true, description: "If true, the server's certificate will not be checked for validity (insecure) (default false)" });
-  as = Option.String('--as', { description: 'Username to impersonate for the operation' });
-  asGroup = Option.Array('--as-group', { description: 'Group to impersonate for the operation, repeat for several groups' });
-  requestTimeout = Option.String('--request-timeout', { description: 'How long to wait for one server request (e.g. 1s, 2m; a bare number is seconds; 0: no limit) (default 0)' });
-  verbosity = Option.String('-v,--v', { description: 'Log level: 6 logs each API request, 7 its headers (credentials masked), 8 the response headers (default 0)' });
+  insecureSkipTlsVerify = connectionFlag(Option.String('--insecure-skip-tls-verify', { tolerateBoolean: true, description: "If true, the server's certificate will not be checked for validity (insecure) (default false)" }));
+  as = connectionFlag(Option.String('--as', { description: 'Username to impersonate for the operation' }));
+  asGroup = connectionFlag(Option.Array('--as-group', { description: 'Group to impersonate for the operation, repeat for several groups' }));
+  requestTimeout = connectionFlag(Option.String('--request-timeout', { description: 'How long to wait for one server request (e.g. 1s, 2m; a bare number is seconds; 0: no limit) (default 0)' }));
+  verbosity = connectionFlag(Option.String('-v,--v', { description: 'Log level: 6 logs each API request, 7 its headers (credentials masked), 8 the response headers (default 0)' }));
 
   /** The default for --timeout, per command (a static, so that the help text can show it). */
   static defaultTimeout = '30s';

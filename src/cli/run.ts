@@ -2,9 +2,9 @@
 // and exit code 2 (clipanion alone would print a multi-line message on stdout).
 import { basename } from 'node:path';
 import { Builtins, Cli, UsageError, type CommandClass } from 'clipanion';
-import { reportError, type CliContext } from './base-command.js';
+import { ClusterCommand, CONNECTION_FLAGS, reportError, withConnectionFlags, type CliContext } from './base-command.js';
 import { SkupperError, usageError } from '../errors.js';
-import { commandSpecs, normalizeArgv } from './argv.js';
+import { commandSpecs, findCommand, normalizeArgv, takeFlags } from './argv.js';
 import { helpText } from './help.js';
 import { commands } from '../commands/index.js';
 import { RootCommand } from '../commands/root.js';
@@ -53,11 +53,20 @@ export async function runCli(rawArgv: string[], context: CliContext, argv0?: str
     context.stdout.write(overview(commands, binaryName(argv0), buildInfo.version, context));
     return 0;
   }
-  const cli = buildCli(binaryName(argv0), reachableCommands(argv));
+  const selected = reachableCommands(argv);
+  const cli = buildCli(binaryName(argv0), selected);
   let command;
   try {
-    argv = normalizeArgv(argv, commandSpecs(cli.definitions(), cli.binaryName), cli.binaryName);
-    command = cli.process(argv, context);
+    const specs = commandSpecs(cli.definitions(), cli.binaryName);
+    argv = normalizeArgv(argv, specs, cli.binaryName);
+    // kubectl's connection flags are read here; clipanion parses the rest (see withConnectionFlags).
+    const path = findCommand(argv, specs)?.path.join(' ');
+    const target = selected.find((c) => c.paths?.some((p) => p.join(' ') === path));
+    const taken = target?.prototype instanceof ClusterCommand ? takeFlags(argv, CONNECTION_FLAGS) : undefined;
+    if (taken) {
+      command = withConnectionFlags(false, () => buildCli(cli.binaryName, selected).process(taken.rest, context));
+      Object.assign(command, taken.values);
+    } else command = cli.process(argv, context);
   } catch (err) {
     if (err instanceof SkupperError) return reportError(err, context);
     return reportError(usageError(describeParseError(err, argv, cli)), context);
