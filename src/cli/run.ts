@@ -23,6 +23,11 @@ export function binaryName(argv0: string | undefined): string {
  * registered command on each run, which costs more start-up time than anything else.
  */
 export function reachableCommands(argv: string[]): typeof commands {
+  // `group verb ...` names one command: its machine alone (measured: clipanion's process() 0.55x of
+  // the whole group's on a cold start).
+  const [w1, w2] = argv;
+  const exact = w1 && w2 ? commands.find((c) => c.paths?.some((p) => p.length === 2 && p[0] === w1 && p[1] === w2)) : undefined;
+  if (exact) return [exact];
   const first = argv.find((a) => !a.startsWith('-'));
   const group = commands.filter((c) => c.paths?.some((p) => p[0] === first));
   return first && group.length > 0 ? [RootCommand, ...group] : commands;

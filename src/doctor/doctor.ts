@@ -9,6 +9,7 @@ import { cannotTell, fail, flagsFor, skip, type Check, type Clock, type Where } 
 import { checkController, checkCrds } from './install.js';
 import { checkGrantServer, checkLinks } from './links.js';
 import { checkCertificates, checkEndpoints, checkSiteReady } from './site.js';
+import { compareText } from '../compare.js';
 
 export interface DoctorReport {
   context?: string;
@@ -55,7 +56,7 @@ export async function runDoctor(client: KubeClient, opts: DoctorOptions): Promis
 
 async function checkSite(client: KubeClient, site: Site, where: Where, opts: DoctorOptions): Promise<Check[]> {
   const namespace = where.namespace;
-  const links = client.list(LINKS, namespace).then((l) => l.items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)));
+  const links = client.list(LINKS, namespace).then((l) => l.items.sort((a, b) => compareText(a.metadata.name, b.metadata.name)));
   const [controller, endpoints, certificates, linkChecks, grants] = await Promise.all([
     checkController(client, site, namespace),
     checkEndpoints(client, site, where, opts.timeoutMs),

@@ -5,6 +5,7 @@ import { SkupperError } from '../errors.js';
 import type { KubeClient } from './client.js';
 import type { ResourceType } from './resources.js';
 import { formatDuration, MAX_DURATION_MS } from '../duration.js';
+import { compareText } from '../compare.js';
 
 export interface WaitOptions<T> extends FollowOptions<T> {
   timeoutMs: number;
@@ -140,7 +141,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 export async function streamObjects<T>(client: KubeClient, opts: FollowOptions<T>, signal: AbortSignal, onObjects: (objects: T[]) => void): Promise<void> {
   const order = (o: T) => `${(o as Named).metadata.namespace ?? ''}/${(o as Named).metadata.name}`;
   await follow(client, opts, signal, (_, changes) => {
-    onObjects(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort((a, b) => order(a).localeCompare(order(b))));
+    onObjects(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort((a, b) => compareText(order(a), order(b))));
     return false;
   });
 }

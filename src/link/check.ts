@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import type { KubeClient } from '../kube/client.js';
 import { SECRETS, type Endpoint, type Link } from '../kube/resources.js';
 import { secretText } from '../kube/secret-data.js';
+import { compareText } from '../compare.js';
 import { clientTls } from '../tls-trust.js';
 
 export type StepResult = { ok: true; detail?: string } | { ok: false; detail: string } | { ok: null; detail: string }; // null: not tried
@@ -40,7 +41,7 @@ export async function checkLink(client: KubeClient, link: Link, timeoutMs: numbe
  */
 export async function checkEndpoints(link: string, endpointList: Endpoint[], creds: { cert: string; key: string; ca: string }, timeoutMs: number, missing?: string): Promise<EndpointCheck[]> {
   const clientCertExpires = creds.cert ? expiry(creds.cert) : undefined;
-  const endpoints = [...endpointList].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+  const endpoints = [...endpointList].sort((a, b) => compareText(a.name ?? '', b.name ?? ''));
   return Promise.all(
     endpoints.map(async (endpoint) => {
       const base = { link, endpoint: endpoint.name ?? '', address: `${endpoint.host ?? ''}:${endpoint.port ?? ''}`, clientCertExpires };

@@ -9,6 +9,7 @@ import { isReady } from '../status/readiness.js';
 import { byNamespaceAndName, resolveSite } from '../site/sites.js';
 import { MANAGED_BY, linkCredentials, readIssuer } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
+import { compareText } from '../compare.js';
 
 export interface GenerateOptions {
   /** The site to link to; needed only when the namespace has several. */
@@ -73,7 +74,7 @@ export async function waitForLinks(client: KubeClient, names: string[] | undefin
       return `links not ready ${when}: ${waiting.join(', ')}`;
     },
   });
-  return wanted(objects).filter((l): l is Link => l !== undefined).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return wanted(objects).filter((l): l is Link => l !== undefined).sort((a, b) => compareText(a.metadata.name, b.metadata.name));
 }
 
 export interface DeleteResult {

@@ -2,6 +2,7 @@
 // controller and the grant server make them. Pure functions, so manifests are deterministic.
 import { SkupperError } from '../errors.js';
 import { SKUPPER_API_VERSION, type Endpoint, type Link, type Site } from '../kube/resources.js';
+import { compareText } from '../compare.js';
 
 export interface LinkOptions {
   /** Base name; default link-<site>-<group> per group, as upstream. */
@@ -19,8 +20,8 @@ export function endpointGroups(site: Site): Map<string, Endpoint[]> {
   }
   return new Map(
     [...groups.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([group, endpoints]) => [group, [...endpoints].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''))]),
+      .sort(([a], [b]) => compareText(a, b))
+      .map(([group, endpoints]) => [group, [...endpoints].sort((a, b) => compareText(a.name ?? '', b.name ?? ''))]),
   );
 }
 

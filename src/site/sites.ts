@@ -10,6 +10,7 @@ import { streamObjects, waitFor, waitUntilGone, type GoneOptions } from '../kube
 import { formatDuration } from '../duration.js';
 import { conditionsTrue, currentError, isReady, statusMessage } from '../status/readiness.js';
 import type { LinkAccessType, WaitMode } from './validate.js';
+import { compareText } from '../compare.js';
 
 export interface SiteSettings {
   name: string;
@@ -38,7 +39,7 @@ export async function listSites(client: KubeClient, namespace = client.namespace
 }
 
 export function byNamespaceAndName(a: { metadata: { name: string; namespace?: string } }, b: { metadata: { name: string; namespace?: string } }): number {
-  return (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
+  return compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareText(a.metadata.name, b.metadata.name);
 }
 
 /** The named site, or the only site of the namespace. */
@@ -146,7 +147,7 @@ export async function deleteSite(client: KubeClient, name: string | undefined, o
         if (err instanceof SkupperError && err.code === 'CRDS_MISSING') continue; // that kind is not installed: none exist
         throw err;
       }
-      for (const item of items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+      for (const item of items.sort((a, b) => compareText(a.metadata.name, b.metadata.name))) {
         if (opts.dryRun !== 'client') await client.delete(type, item.metadata.name, namespace, { dryRun });
         others.push(`${type.kind.toLowerCase()}/${item.metadata.name}`);
       }

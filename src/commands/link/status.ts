@@ -6,6 +6,7 @@ import { usageError } from '../../errors.js';
 import type { Link } from '../../kube/resources.js';
 import { linkState } from '../../link/state.js';
 import { checkName } from '../../site/validate.js';
+import { compareText } from '../../compare.js';
 
 export class LinkStatusCommand extends ClusterCommand {
   static override paths = [['link', 'status']];
@@ -82,7 +83,7 @@ const LINK_COLUMNS: Column<Link>[] = [
 ];
 
 function endpoints(link: Link): string[] {
-  return [...link.spec.endpoints].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')).map((e) => `${e.name}=${e.host}:${e.port}`);
+  return [...link.spec.endpoints].sort((a, b) => compareText(a.name ?? '', b.name ?? '')).map((e) => `${e.name}=${e.host}:${e.port}`);
 }
 
 /** The link status table, one row per link (also printed by link sites). */

@@ -4,6 +4,7 @@ import { renderObjects, table } from '../../cli/output.js';
 import { usageError } from '../../errors.js';
 import type { Network } from '../../network/graph.js';
 import { exclusive } from '../../site/validate.js';
+import { compareText } from '../../compare.js';
 
 const FORMATS = ['table', 'yaml', 'json', 'dot', 'mermaid'] as const;
 
@@ -65,7 +66,7 @@ function render(network: Network): string {
   for (const c of network.contexts.filter((c) => c.state !== 'ok')) {
     siteRows.push([c.context, c.namespace || '-', '-', { unreachable: 'Unreachable', error: 'Unreadable', 'no-site': 'No site', ok: '' }[c.state], '-', '-', c.error ?? 'no Skupper site in this namespace']);
   }
-  siteRows.sort((a, b) => `${a[0]}/${a[1]}/${a[2]}`.localeCompare(`${b[0]}/${b[1]}/${b[2]}`));
+  siteRows.sort((a, b) => compareText(`${a[0]}/${a[1]}/${a[2]}`, `${b[0]}/${b[1]}/${b[2]}`));
   let text = `Sites:\n${table(['CONTEXT', 'NAMESPACE', 'SITE', 'STATUS', 'LINK ACCESS', 'ENDPOINTS', 'MESSAGE'], siteRows)}`;
   if (network.links.length > 0) {
     const linkRows = network.links.map((l) => [

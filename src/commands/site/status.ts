@@ -4,6 +4,7 @@ import { age, parseListFormat, renderList, renderObjects, table, type Column } f
 import { listingFlags, streamList } from '../../cli/listing.js';
 import type { Site } from '../../kube/resources.js';
 import { checkName } from '../../site/validate.js';
+import { compareText } from '../../compare.js';
 
 export class SiteStatusCommand extends ClusterCommand {
   static override paths = [['site', 'status']];
@@ -54,7 +55,7 @@ export class SiteStatusCommand extends ClusterCommand {
       const endpoints = site.status?.endpoints ?? [];
       if (endpoints.length === 0) continue;
       const lines = [...endpoints]
-        .sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`))
+        .sort((a, b) => compareText(`${a.group}/${a.name}`, `${b.group}/${b.name}`))
         .map((e) => [e.name ?? '', `${e.host ?? ''}:${e.port ?? ''}`, e.group ?? '']);
       text += `\nEndpoints of site "${site.metadata.name}"${this.allNamespaces ? ` in namespace "${site.metadata.namespace}"` : ''}:\n${table(['ROLE', 'ADDRESS', 'GROUP'], lines)}`;
     }
