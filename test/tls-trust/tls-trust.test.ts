@@ -98,6 +98,8 @@ const untouched: [string, NodeJS.ProcessEnv, string[]][] = [
   ['NODE_USE_SYSTEM_CA=1', { ...baseEnv(), NODE_USE_SYSTEM_CA: '1' }, []],
   ['--use-openssl-ca with SSL_CERT_FILE', { ...baseEnv(), SSL_CERT_FILE: extraFile }, ['--use-openssl-ca']],
   ['SSL_CERT_FILE alone', { ...baseEnv(), SSL_CERT_FILE: extraFile }, []],
+  ['SSL_CERT_DIR alone', { ...baseEnv(), SSL_CERT_DIR: dir }, []],
+  ['--use-bundled-ca', baseEnv(), ['--use-bundled-ca']],
 ];
 for (const [name, env, flags] of untouched) {
   test(`with ${name} the default is never replaced`, async () => {
