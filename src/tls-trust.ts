@@ -11,8 +11,8 @@
 //   keeps its store, so later changes of the default cannot change whom it trusts;
 // - another CA gets an ordinary `ca` context; default trust first puts Node's own default back;
 // - the default is replaced at most once, never after anything used default trust, and never when
-//   the process's default trust is more than the bundled roots (flags, environment, build options),
-//   since then it could not be put back exactly;
+//   the process's default trust is more than the bundled roots and NODE_EXTRA_CA_CERTS (flags,
+//   environment, build options), since then it could not be put back exactly;
 // - with verification off (insecure-skip-tls-verify) nothing is trusted, so no store is built.
 import type { SecureContext, SecureVersion } from 'node:tls';
 
@@ -55,8 +55,10 @@ export function clientTls(material: ClientTlsMaterial): ClientTlsOptions {
  */
 export function useDefaultTrust(): void {
   if (defaultIs !== undefined) {
-    // The default was replaced only when it was exactly the bundled roots (see mayReplaceDefault).
-    tls.setDefaultCACertificates(tls.getCACertificates('bundled'));
+    // The default was replaced only when it was exactly the bundled roots and NODE_EXTRA_CA_CERTS's
+    // certificates (see mayReplaceDefault); Node reads the latter as plain certificates, so their
+    // PEM gives them back exactly.
+    tls.setDefaultCACertificates([...tls.getCACertificates('bundled'), ...tls.getCACertificates('extra')]);
     defaultIs = undefined;
   }
   defaultFixed = true;
@@ -113,16 +115,16 @@ function pemCertificates(text: string): string[] | undefined {
 }
 
 /**
- * Whether Node's default trust is exactly its bundled roots, so that replacing it can be undone
- * with tls.getCACertificates('bundled'). Not so with system or OpenSSL stores (flags, in execArgv,
- * NODE_OPTIONS or a config file; NODE_USE_SYSTEM_CA; a Node built to use OpenSSL's store or a
- * system path), nor with NODE_EXTRA_CA_CERTS; SSL_CERT_FILE and SSL_CERT_DIR say the person
- * expects OpenSSL's store to count, so they keep Node's default as it is too.
+ * Whether Node's default trust is exactly its bundled roots plus NODE_EXTRA_CA_CERTS, so that
+ * replacing it can be undone from tls.getCACertificates('bundled') and ('extra'). Not so with
+ * system or OpenSSL stores: flags (in execArgv, NODE_OPTIONS or a config file), NODE_USE_SYSTEM_CA,
+ * a Node built to use OpenSSL's store or a system path. SSL_CERT_FILE and SSL_CERT_DIR count only
+ * with --use-openssl-ca, which is among those flags.
  */
 function mayReplaceDefault(): boolean {
   if (typeof tls.setDefaultCACertificates !== 'function' || typeof tls.getCACertificates !== 'function') return false;
   const env = process.env;
-  if (env.NODE_EXTRA_CA_CERTS || env.NODE_USE_SYSTEM_CA || env.SSL_CERT_FILE || env.SSL_CERT_DIR) return false;
+  if (env.NODE_USE_SYSTEM_CA) return false;
   const flags = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
   if (flags.some((flag) => /^--(use-openssl-ca|use-system-ca|use-bundled-ca|experimental-config-file|experimental-default-config-file)(=|$)/.test(flag))) return false;
   const config = process.config as { target_defaults?: { defines?: string[] }; variables?: Record<string, unknown> };

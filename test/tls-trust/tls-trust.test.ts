@@ -80,25 +80,32 @@ test('a first CA that is a bundle trusts each of its certificates', async () => 
   assert.equal(out.defaultAfterBundle, [fingerprint(cas.a.cert), fingerprint(cas.b.cert)].sort());
 });
 
-test('with NODE_EXTRA_CA_CERTS the default is never replaced, and the extra CA stays trusted by default', async () => {
-  const env = { ...baseEnv(), NODE_EXTRA_CA_CERTS: extraFile };
-  const [steps, original] = await Promise.all([scenario('steps', env), scenario('default', env)]);
-  assert.ok(original.default.includes(fingerprint(cas.extra.cert)));
-  assert.is(steps.first.a, 'ok');
-  assert.ok(refused(steps.first.b) && refused(steps.first.extra), 'a CA of its own trusts only that CA');
-  assert.equal(steps.defaultAfterFirst, original.default);
-  assert.equal(steps.nodeDefault.extra, 'ok');
-  assert.ok(refused(steps.nodeDefault.a));
-  assert.equal(steps.defaultAtEnd, original.default);
-});
+const replaced: [string, NodeJS.ProcessEnv, boolean][] = [
+  // [name, environment, whether the extra CA is in Node's default trust]
+  ['NODE_EXTRA_CA_CERTS', { ...baseEnv(), NODE_EXTRA_CA_CERTS: extraFile }, true],
+  // Without --use-openssl-ca Node does not read them: the default is the bundled roots alone.
+  ['SSL_CERT_FILE alone', { ...baseEnv(), SSL_CERT_FILE: extraFile }, false],
+  ['SSL_CERT_DIR alone', { ...baseEnv(), SSL_CERT_DIR: dir }, false],
+];
+for (const [name, env, extraTrusted] of replaced) {
+  test(`with ${name} the first CA still becomes the default, and Node's default trust comes back exactly`, async () => {
+    const [steps, original] = await Promise.all([scenario('steps', env), scenario('default', env)]);
+    assert.is(original.default.includes(fingerprint(cas.extra.cert)), extraTrusted);
+    assert.is(steps.first.a, 'ok');
+    assert.ok(refused(steps.first.b) && refused(steps.first.extra), 'a CA of its own trusts only that CA');
+    assert.equal(steps.defaultAfterFirst, [fingerprint(cas.a.cert)]);
+    assert.is(steps.nodeDefault.extra === 'ok', extraTrusted);
+    assert.ok(refused(steps.nodeDefault.a));
+    assert.equal(steps.defaultAfterNodeDefault, original.default);
+    assert.equal(steps.defaultAtEnd, original.default);
+  });
+}
 
 const untouched: [string, NodeJS.ProcessEnv, string[]][] = [
   ['--use-system-ca on the command line', baseEnv(), ['--use-system-ca']],
   ['--use-system-ca in NODE_OPTIONS', { ...baseEnv(), NODE_OPTIONS: '--use-system-ca' }, []],
   ['NODE_USE_SYSTEM_CA=1', { ...baseEnv(), NODE_USE_SYSTEM_CA: '1' }, []],
   ['--use-openssl-ca with SSL_CERT_FILE', { ...baseEnv(), SSL_CERT_FILE: extraFile }, ['--use-openssl-ca']],
-  ['SSL_CERT_FILE alone', { ...baseEnv(), SSL_CERT_FILE: extraFile }, []],
-  ['SSL_CERT_DIR alone', { ...baseEnv(), SSL_CERT_DIR: dir }, []],
   ['--use-bundled-ca', baseEnv(), ['--use-bundled-ca']],
 ];
 for (const [name, env, flags] of untouched) {
