@@ -3,6 +3,7 @@
 // @kubernetes/client-node (loaded only then: it costs most of a command's start-up).
 import { homedir } from 'node:os';
 import { SkupperError } from '../errors.js';
+import { useDefaultTrust } from '../tls-trust.js';
 import { KubeClient } from './client.js';
 import { resolveKubeconfig, type KubeconfigInputs, type KubeconfigOverrides } from './kubeconfig.js';
 import { withGroups, type AuthSource } from './transport-auth.js';
@@ -47,6 +48,8 @@ export async function connect(settings: ConnectionSettings): Promise<KubeClient>
 }
 
 async function clientNode(resolved: Parameters<typeof fastPath>[0], reason: string): Promise<AuthSource> {
+  // client-node's authenticators and proxy agents connect with Node's default trust of their own.
+  useDefaultTrust();
   const { clientNodeSource } = await import('./transport-client-node.js');
   return clientNodeSource(resolved, reason, (message, cause) => new SkupperError('CONFIG', message, { cause }));
 }

@@ -7,6 +7,7 @@
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { formatDuration } from '../duration.js';
 import { SkupperError } from '../errors.js';
+import { clientTls } from '../tls-trust.js';
 import { redactHeaders, type AuthSource, type Headers, type TlsMaterial } from './transport-auth.js';
 
 // Not `import ... from 'node:http'`: an ES module import reads every export of node:http, and its
@@ -184,7 +185,7 @@ export class Transport {
     const key = JSON.stringify([secure, tls.ca, tls.cert, tls.key, tls.rejectUnauthorized, tls.servername]);
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = secure ? new https.Agent({ keepAlive: true, ...tls }) : new http.Agent({ keepAlive: true });
+      agent = secure ? new https.Agent({ keepAlive: true, ...clientTls(tls) }) : new http.Agent({ keepAlive: true });
       this.agents.set(key, agent);
     }
     return agent;

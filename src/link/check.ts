@@ -8,6 +8,7 @@ import type { KubeClient } from '../kube/client.js';
 import { SECRETS, type Endpoint, type Link } from '../kube/resources.js';
 import { secretText } from '../kube/secret-data.js';
 import { compareText } from '../compare.js';
+import { clientTls } from '../tls-trust.js';
 
 export type StepResult = { ok: true; detail?: string } | { ok: false; detail: string } | { ok: null; detail: string }; // null: not tried
 
@@ -81,8 +82,10 @@ function tlsCheck(host: string, port: number, creds: { cert: string; key: string
       socket.destroy();
       resolve({ serverTrusted, clientAccepted, serverCertExpires });
     };
-    // Verify by hand so that an untrusted server is reported, not just refused.
-    const socket: TLSSocket = tlsConnect({ host, port, cert: creds.cert, key: creds.key, ca: creds.ca, rejectUnauthorized: false, servername: /^[\d.]+$|:/.test(host) ? undefined : host });
+    // Verify by hand so that an untrusted server is reported, not just refused: the context trusts
+    // the link's CA (socket.authorized), the connection does not insist on it.
+    const trust = clientTls({ cert: creds.cert, key: creds.key, ca: creds.ca });
+    const socket: TLSSocket = tlsConnect({ host, port, ...trust, rejectUnauthorized: false, servername: /^[\d.]+$|:/.test(host) ? undefined : host });
     const timer = setTimeout(() => finish({ ok: null, detail: `the peer neither accepted nor refused us within ${timeoutMs / 1000}s` }), timeoutMs);
     socket.once('secureConnect', () => {
       const peer = socket.getPeerX509Certificate();

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { SkupperError } from '../errors.js';
 import type { AccessToken } from '../kube/resources.js';
+import { clientTls } from '../tls-trust.js';
 
 /** Far more than a Secret and a few Links; a server sending more is not a grant server. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -28,8 +29,7 @@ export function postCode(token: AccessToken, headers: { name: string; subject: s
         host,
         port: url.port || 443,
         path: `${url.pathname}${url.search}`,
-        ca: token.spec.ca,
-        minVersion: 'TLSv1.3',
+        ...clientTls({ ca: token.spec.ca, minVersion: 'TLSv1.3' }),
         servername: isIP(host) ? undefined : host,
         headers: { name: headers.name, subject: headers.subject, 'content-type': 'text/plain', 'content-length': Buffer.byteLength(token.spec.code) },
         agent: false,
