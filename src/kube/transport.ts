@@ -94,7 +94,8 @@ export class Transport {
     const signal = controller.signal;
     const started = performance.now();
     try {
-      if (bound && bound.ms <= 0) throw new RequestTimeout(bound.label, phase);
+      // Out of time before it began: say so, not that credentials were late.
+      if (bound && bound.ms <= 0) throw new RequestTimeout(bound.label, 'before the request could start');
       const credentials = await this.source.credentials(signal);
       signal.throwIfAborted();
       phase = 'connecting';
