@@ -206,8 +206,9 @@ function renderKubectl(value: unknown, indent: number, style: number, out: strin
 }
 
 test('generated documents: declined or exactly what yaml gives, in yaml, kubectl and JSON layouts', () => {
-  let read = 0;
-  let total = 0;
+  // Per layout: yaml default, yaml without indented sequences, kubectl, kubectl with CRLF, JSON indented, JSON on one line.
+  const read = [0, 0, 0, 0, 0, 0];
+  let runs = 0;
   fc.assert(
     fc.property(document, fc.nat(1000), (doc, style) => {
       const kubectl: string[] = [];
@@ -220,17 +221,42 @@ test('generated documents: declined or exactly what yaml gives, in yaml, kubectl
         JSON.stringify(doc, null, 4),
         JSON.stringify(doc),
       ];
-      for (const text of texts) {
+      texts.forEach((text, layout) => {
         const result = agrees(text);
         if (result.why) throw new Error(`${JSON.stringify(text)}: ${result.why}`);
-        total++;
-        if (!result.declined) read++;
-      }
+        if (!result.declined) read[layout]!++;
+      });
+      runs++;
     }),
     { numRuns: 400 },
   );
-  // The tricky scalars make many documents decline; ordinary ones must still be read.
-  assert.ok(read > total / 5, `read only ${read} of ${total} generated documents`);
+  // The tricky scalars make many documents decline; the others must still be read, in every layout.
+  for (const n of read) assert.ok(n > runs / 5, `read only ${read.join(', ')} of ${runs} generated documents per layout`);
+});
+
+test('long plain scalars wrapped onto more-indented lines, as gcloud writes installHint, are read as yaml folds them', () => {
+  const word = fc.stringMatching(/^[a-zA-Z][\w.\/:#-]{0,15}$/).filter((w) => !w.endsWith(':'));
+  fc.assert(
+    fc.property(fc.array(word, { minLength: 2, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 2 }), (words, per, extra) => {
+      const lines: string[] = [];
+      for (let i = 0; i < words.length; i += per) lines.push(words.slice(i, i + per).join(' '));
+      const text = `users:
+- name: u
+  user:
+    exec:
+      installHint: ${lines.join(`\n${' '.repeat(8 + extra)}`)}
+      provideClusterInfo: true
+`;
+      const fast = readKubeconfigYaml(text);
+      if (!isDeepStrictEqual(fast, parse(text))) throw new Error(`${JSON.stringify(text)} gave ${JSON.stringify(fast)}`);
+    }),
+    { numRuns: 300 },
+  );
+  // yaml folds long strings itself when it writes them.
+  const long = { users: [{ name: 'u', user: { exec: { installHint: 'Install the plugin for use with kubectl by following https://cloud.example/docs/how-to/cluster-access-for-kubectl#install_plugin and then retry' } } }] };
+  const text = stringify(long);
+  assert.ok(text.split('\n').length > 6, 'yaml did not fold the long string');
+  assert.equal(readKubeconfigYaml(text), long);
 });
 
 test('generated documents of ordinary values are read, not declined', () => {
