@@ -16,15 +16,14 @@ export function readKubeconfigYaml(text: string): unknown {
   try {
     if (UNSUPPORTED_CHARACTERS.test(text) || /\r(?!\n)/.test(text)) return undefined;
     return /^[ \r\n]*\{/.test(text) ? readJson(text) : new BlockReader(text).document();
-  } catch (err) {
-    if (err === DECLINED) return undefined;
-    throw err;
+  } catch {
+    // Declined, or something unforeseen (a stack overflow on absurd nesting): yaml decides.
+    return undefined;
   }
 }
 
-const DECLINED = new Error('outside the kubeconfig YAML subset');
 function decline(): never {
-  throw DECLINED;
+  throw new Error('outside the kubeconfig YAML subset');
 }
 
 // Tabs (indentation rules), controls, line separators YAML does not treat as breaks, a BOM, lone
