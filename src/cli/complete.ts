@@ -86,8 +86,8 @@ function flagValue(words: string[], ...flags: string[]): string | undefined {
 
 async function contexts(words: string[], env: Record<string, string | undefined>): Promise<string[]> {
   try {
-    const { resolveKubeconfig } = await import('../kube/kubeconfig.js');
-    const resolved = resolveKubeconfig({ kubeconfig: flagValue(words, '--kubeconfig'), env, homeDir: env.HOME ?? '' });
+    const { loadKubeconfig } = await import('../kube/kubeconfig.js');
+    const resolved = await loadKubeconfig({ kubeconfig: flagValue(words, '--kubeconfig'), env, homeDir: env.HOME ?? '' });
     return resolved.source === 'files' ? resolved.config.contexts.map((c) => c.name) : [];
   } catch {
     return [];

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { SkupperError } from '../errors.js';
 import { useDefaultTrust } from '../tls-trust.js';
 import { KubeClient } from './client.js';
-import { resolveKubeconfig, type KubeconfigInputs, type KubeconfigOverrides } from './kubeconfig.js';
+import { loadKubeconfig, type KubeconfigInputs, type KubeconfigOverrides } from './kubeconfig.js';
 import { withGroups, type AuthSource } from './transport-auth.js';
 import { fastPath } from './transport-fast.js';
 import { Transport, type Limits, type Logger } from './transport.js';
@@ -26,7 +26,7 @@ export type ConnectionSettings = Omit<KubeconfigInputs, 'env' | 'homeDir'> & {
 
 export async function connect(settings: ConnectionSettings): Promise<KubeClient> {
   const env = settings.env ?? process.env;
-  const resolved = resolveKubeconfig({ ...settings, env, homeDir: env.HOME || homedir() });
+  const resolved = await loadKubeconfig({ ...settings, env, homeDir: env.HOME || homedir() });
   let source: AuthSource;
   try {
     const fast = fastPath(resolved, env);

@@ -1,10 +1,12 @@
 // Finds and merges kubeconfig files the way kubectl does, without loading the Kubernetes client:
 // --kubeconfig, else every file in KUBECONFIG (first one to define a name wins), else
 // ~/.kube/config, else the in-cluster service account. Pure file reading, so it is unit-testable.
+// Files are read by kubeconfig-yaml.ts; the yaml library is loaded only for what that declines.
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { SkupperError } from '../errors.js';
+import { loadYaml } from '../yaml.js';
+import { readKubeconfigYaml } from './kubeconfig-yaml.js';
 
 type Named<T> = { name: string } & T;
 export type RawCluster = Named<{ cluster: Record<string, unknown> & { server?: string } }>;
@@ -63,12 +65,32 @@ export type ResolvedKubeconfig =
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfig {
+/** A full YAML parser (yaml's parse), for the files the kubeconfig reader declines. */
+export type ParseYaml = (text: string) => unknown;
+
+/** Thrown by loadKubeconfig's first, yaml-less attempt when a file needs the yaml library. */
+class YamlNeeded extends Error {}
+const yamlNeeded: ParseYaml = () => {
+  throw new YamlNeeded('this kubeconfig needs the yaml library');
+};
+
+/** resolveKubeconfig, loading the yaml library only if a file needs it. */
+export async function loadKubeconfig(inputs: KubeconfigInputs): Promise<ResolvedKubeconfig> {
+  try {
+    return resolveKubeconfig(inputs, yamlNeeded);
+  } catch (err) {
+    if (!(err instanceof YamlNeeded)) throw err;
+  }
+  const { parse } = await loadYaml();
+  return resolveKubeconfig(inputs, parse);
+}
+
+export function resolveKubeconfig(inputs: KubeconfigInputs, parseYaml: ParseYaml): ResolvedKubeconfig {
   const files = kubeconfigFiles(inputs);
   const o = inputs.overrides ?? {};
   // kubectl works from --server alone (with --token or --insecure-skip-tls-verify) when there is no kubeconfig.
   if (files.length === 0 && !o.server) return inCluster(inputs);
-  const config = files.length > 0 ? mergeFiles(files) : serverOnlyConfig();
+  const config = files.length > 0 ? mergeFiles(files, parseYaml) : serverOnlyConfig();
   const contextName = inputs.context ?? config['current-context'];
   const contextNames = config.contexts.map((c) => c.name).sort();
   if (!contextName) {
@@ -168,10 +190,10 @@ function inCluster(inputs: KubeconfigInputs): ResolvedKubeconfig {
   return { source: 'in-cluster', server: `https://${hostPart}:${port}`, namespace };
 }
 
-function mergeFiles(files: string[]): RawKubeconfig {
+function mergeFiles(files: string[], parseYaml: ParseYaml): RawKubeconfig {
   const merged: RawKubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
   for (const file of files) {
-    const doc = readKubeconfig(file);
+    const doc = readKubeconfig(file, parseYaml);
     const base = dirname(file);
     mergeNamed(merged.clusters, doc.clusters, (c) => absolutize(c.cluster, base, ['certificate-authority']));
     mergeNamed(merged.users, doc.users, (u) => absolutize(u.user, base, ['client-certificate', 'client-key', 'tokenFile']));
@@ -182,11 +204,14 @@ function mergeFiles(files: string[]): RawKubeconfig {
   return merged;
 }
 
-function readKubeconfig(file: string): Partial<RawKubeconfig> {
+function readKubeconfig(file: string, parseYaml: ParseYaml): Partial<RawKubeconfig> {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    doc = readKubeconfigYaml(text);
+    if (doc === undefined) doc = parseYaml(text);
   } catch (err) {
+    if (err instanceof YamlNeeded) throw err;
     throw new SkupperError('CONFIG', `kubeconfig file ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   if (doc === null || doc === undefined) return {};

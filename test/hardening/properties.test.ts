@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { SkupperError } from '../../src/errors.js';
 import { parseDuration } from '../../src/duration.js';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
@@ -157,7 +157,7 @@ test('the kubeconfig reader returns a configuration or throws SkupperError, for 
     fc.property(kubeconfigish, fc.option(fc.constantFrom('a', 'b', ''), { nil: undefined }), (text, context) => {
       writeFileSync(file, text);
       try {
-        const resolved = resolveKubeconfig({ kubeconfig: file, context, env: {}, homeDir: '/nonexistent' });
+        const resolved = resolveKubeconfig({ kubeconfig: file, context, env: {}, homeDir: '/nonexistent' }, parse);
         return typeof resolved.server === 'string' && typeof resolved.namespace === 'string';
       } catch (err) {
         if (err instanceof SkupperError) return true;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
 import { resolveKubeconfig, type KubeconfigOverrides } from '../../src/kube/kubeconfig.js';
 import { fastPath } from '../../src/kube/transport-fast.js';
 
@@ -10,7 +11,7 @@ const corpus = fileURLToPath(new URL('../fixtures/kubeconfig/corpus/', import.me
 const signal = new AbortController().signal;
 
 function resolve(file: string, overrides: KubeconfigOverrides) {
-  const r = resolveKubeconfig({ kubeconfig: join(corpus, file), env: {}, homeDir: '/nonexistent', overrides });
+  const r = resolveKubeconfig({ kubeconfig: join(corpus, file), env: {}, homeDir: '/nonexistent', overrides }, parse);
   if (r.source !== 'files') throw new Error('expected files');
   return r;
 }
@@ -48,7 +49,7 @@ test('--token replaces the exec plugin and token file, keeps the client certific
 });
 
 test('--user and --cluster choose other entries of the kubeconfig', () => {
-  const r = resolveKubeconfig({ kubeconfig: fileURLToPath(new URL('../fixtures/kubeconfig/a.yaml', import.meta.url)), env: {}, homeDir: '/nonexistent' });
+  const r = resolveKubeconfig({ kubeconfig: fileURLToPath(new URL('../fixtures/kubeconfig/a.yaml', import.meta.url)), env: {}, homeDir: '/nonexistent' }, parse);
   if (r.source !== 'files') throw new Error('expected files');
   const users = r.config.users.map((u) => u.name);
   const clusters = r.config.clusters.map((c) => c.name);
@@ -57,14 +58,14 @@ test('--user and --cluster choose other entries of the kubeconfig', () => {
     env: {},
     homeDir: '/nonexistent',
     overrides: { user: users[users.length - 1], cluster: clusters[clusters.length - 1] },
-  });
+  }, parse);
   if (other.source !== 'files') throw new Error('expected files');
   assert.is(other.user.name, users[users.length - 1]);
   assert.is(other.cluster.name, clusters[clusters.length - 1]);
 });
 
 test('--server alone, without any kubeconfig file, is enough to connect', () => {
-  const r = resolveKubeconfig({ env: {}, homeDir: '/nonexistent', serviceAccountDir: '/nonexistent', overrides: { server: 'https://api.example:6443', token: 't' } });
+  const r = resolveKubeconfig({ env: {}, homeDir: '/nonexistent', serviceAccountDir: '/nonexistent', overrides: { server: 'https://api.example:6443', token: 't' } }, parse);
   assert.is(r.server, 'https://api.example:6443');
   assert.is(r.namespace, 'default');
 });

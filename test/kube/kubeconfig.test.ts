@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SkupperError } from '../../src/errors.js';
-import { resolveKubeconfig, type KubeconfigInputs, type ResolvedKubeconfig } from '../../src/kube/kubeconfig.js';
+import { parse } from 'yaml';
+import { loadKubeconfig, resolveKubeconfig, type KubeconfigInputs, type ResolvedKubeconfig } from '../../src/kube/kubeconfig.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/kubeconfig/', import.meta.url));
 const fixture = (...parts: string[]) => join(fixtures, ...parts);
@@ -20,7 +21,7 @@ const EMPTY_HOME = fixture('empty-home');
 const NO_SERVICE_ACCOUNT = fixture('no-such-serviceaccount');
 
 function resolve(inputs: Partial<KubeconfigInputs>): ResolvedKubeconfig {
-  return resolveKubeconfig({ env: {}, homeDir: EMPTY_HOME, serviceAccountDir: NO_SERVICE_ACCOUNT, ...inputs });
+  return resolveKubeconfig({ env: {}, homeDir: EMPTY_HOME, serviceAccountDir: NO_SERVICE_ACCOUNT, ...inputs }, parse);
 }
 
 function files(inputs: Partial<KubeconfigInputs>) {
@@ -238,6 +239,29 @@ test('invalid YAML throws CONFIG naming the file, on one line', () => {
   const err2 = throwsSkupper(() => resolve({ env: { KUBECONFIG: [A, INVALID].join(':') } }));
   assert.is(err2.code, 'CONFIG');
   assert.match(err2.message, INVALID);
+});
+
+test('loadKubeconfig resolves as resolveKubeconfig does with yaml, whether the reader declines or not', async () => {
+  const corpusFile = fixture('corpus', 'fast-token-ca.yaml'); // flow mappings: left to yaml
+  for (const inputs of [{ kubeconfig: A }, { kubeconfig: corpusFile }, { env: { KUBECONFIG: [A, corpusFile, B].join(':') } }, { homeDir: HOME }]) {
+    const full = { env: {}, homeDir: EMPTY_HOME, serviceAccountDir: NO_SERVICE_ACCOUNT, ...inputs };
+    assert.equal(await loadKubeconfig(full), resolve(inputs));
+  }
+});
+
+test('loadKubeconfig words invalid YAML exactly as yaml does', async () => {
+  for (const inputs of [{ kubeconfig: INVALID }, { env: { KUBECONFIG: [A, INVALID].join(':') } }]) {
+    const expected = throwsSkupper(() => resolve(inputs));
+    let actual: unknown;
+    try {
+      await loadKubeconfig({ env: {}, homeDir: EMPTY_HOME, serviceAccountDir: NO_SERVICE_ACCOUNT, ...inputs });
+    } catch (err) {
+      actual = err;
+    }
+    assert.instance(actual, SkupperError);
+    assert.is((actual as SkupperError).message, expected.message);
+    assert.is((actual as SkupperError).code, 'CONFIG');
+  }
 });
 
 test.run();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 import type { Credentials } from '../../src/kube/transport-auth.js';
 import { clientNodeSource } from '../../src/kube/transport-client-node.js';
@@ -25,7 +26,7 @@ interface Seen {
 }
 
 function resolved(file: string) {
-  return resolveKubeconfig({ kubeconfig: file, env: {}, homeDir: '/nonexistent' });
+  return resolveKubeconfig({ kubeconfig: file, env: {}, homeDir: '/nonexistent' }, parse);
 }
 
 async function fast(file: string, env: Record<string, string | undefined> = process.env) {

@@ -43,10 +43,10 @@ export class NetworkStatusCommand extends ClusterCommand {
     let refs;
     if (this.contexts !== undefined) refs = parseSiteRefs(this.contexts, '--contexts');
     else if (this.allContexts) {
-      const { contexts } = kubeconfigContexts({ kubeconfig: this.kubeconfig, env });
+      const { contexts } = await kubeconfigContexts({ kubeconfig: this.kubeconfig, env });
       if (contexts.length === 0) throw usageError('--all-contexts: the kubeconfig defines no contexts');
       refs = contexts.map((context) => ({ context }));
-    } else refs = [{ context: this.kubeContext ?? kubeconfigContexts({ kubeconfig: this.kubeconfig, env }).current ?? '' }];
+    } else refs = [{ context: this.kubeContext ?? (await kubeconfigContexts({ kubeconfig: this.kubeconfig, env })).current ?? '' }];
     const { readContexts } = await import('../../network/read.js');
     const { buildNetwork } = await import('../../network/graph.js');
     const snapshots = await readContexts(refs, this.connectionSettings());
