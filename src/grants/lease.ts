@@ -37,6 +37,8 @@ export async function holdLease(client: KubeClient, namespace: string, identity:
   } catch (err) {
     if (err instanceof SkupperError && err.code === 'CONFLICT') {
       const winner = await client.find(LEASES, LEASE_NAME, namespace);
+      // Lost to a write of our own (a renewal that overlapped this one): still ours.
+      if (winner?.spec.holderIdentity === identity && !leaseExpired(winner, now)) return { held: true };
       return { held: false, holder: winner?.spec.holderIdentity ?? 'another grant server', url: winner?.metadata.annotations?.[URL_ANNOTATION] };
     }
     throw err;

@@ -142,7 +142,16 @@ export class GrantServer {
   }
 
   /** Takes or renews the Lease of every namespace we mean to serve. */
-  private async renewLeases(): Promise<void> {
+  private renewing: Promise<void> | undefined;
+
+  private renewLeases(): Promise<void> {
+    // One renewal at a time: under load one can outlast the interval, and two would race each
+    // other's resourceVersion and read the conflict as another server holding the Lease.
+    this.renewing ??= this.renewLeasesNow().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  private async renewLeasesNow(): Promise<void> {
     const wanted = this.opts.namespaces === 'all' ? [...new Set((await this.client.list(SITES, '')).items.map((s) => s.metadata.namespace!))] : this.opts.namespaces;
     for (const ns of wanted) {
       const outcome = await holdLease(this.client, ns, this.identity, this.baseUrl);
