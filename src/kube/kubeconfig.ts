@@ -74,15 +74,33 @@ const yamlNeeded: ParseYaml = () => {
   throw new YamlNeeded('this kubeconfig needs the yaml library');
 };
 
-/** resolveKubeconfig, loading the yaml library only if a file needs it. */
-export async function loadKubeconfig(inputs: KubeconfigInputs): Promise<ResolvedKubeconfig> {
+/** Runs `read` without the yaml library, and again with it only if a file needs it. */
+async function withYaml<T>(read: (parseYaml: ParseYaml) => T): Promise<T> {
   try {
-    return resolveKubeconfig(inputs, yamlNeeded);
+    return read(yamlNeeded);
   } catch (err) {
     if (!(err instanceof YamlNeeded)) throw err;
   }
   const { parse } = await loadYaml();
-  return resolveKubeconfig(inputs, parse);
+  return read(parse);
+}
+
+/** resolveKubeconfig, loading the yaml library only if a file needs it. */
+export function loadKubeconfig(inputs: KubeconfigInputs): Promise<ResolvedKubeconfig> {
+  return withYaml((parseYaml) => resolveKubeconfig(inputs, parseYaml));
+}
+
+/**
+ * The merged kubeconfig's context names, sorted, and its current-context, without choosing one
+ * (so a kubeconfig without a current context still lists them); undefined in a cluster.
+ */
+export function loadContextNames(inputs: Omit<KubeconfigInputs, 'context' | 'namespace' | 'overrides'>): Promise<{ contexts: string[]; current?: string } | undefined> {
+  return withYaml((parseYaml) => {
+    const files = kubeconfigFiles(inputs);
+    if (files.length === 0) return undefined;
+    const config = mergeFiles(files, parseYaml);
+    return { contexts: config.contexts.map((c) => c.name).sort(), current: config['current-context'] };
+  });
 }
 
 export function resolveKubeconfig(inputs: KubeconfigInputs, parseYaml: ParseYaml): ResolvedKubeconfig {

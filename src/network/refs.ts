@@ -2,7 +2,7 @@
 // offers. Pure: parses text and reads kubeconfig files, reaches no cluster.
 import { homedir } from 'node:os';
 import { usageError } from '../errors.js';
-import { loadKubeconfig } from '../kube/kubeconfig.js';
+import { loadContextNames } from '../kube/kubeconfig.js';
 import { checkName } from '../site/validate.js';
 
 export interface SiteRef {
@@ -36,7 +36,5 @@ export function refKey(ref: SiteRef): string {
 
 /** Every context of the kubeconfig the command would use, sorted; the current one when running in a cluster. */
 export async function kubeconfigContexts(inputs: { kubeconfig?: string; env: Record<string, string | undefined> }): Promise<{ contexts: string[]; current?: string }> {
-  const resolved = await loadKubeconfig({ kubeconfig: inputs.kubeconfig, env: inputs.env, homeDir: inputs.env.HOME || homedir() });
-  if (resolved.source === 'in-cluster') return { contexts: [] };
-  return { contexts: resolved.config.contexts.map((c) => c.name).sort(), current: resolved.contextName };
+  return (await loadContextNames({ kubeconfig: inputs.kubeconfig, env: inputs.env, homeDir: inputs.env.HOME || homedir() })) ?? { contexts: [] };
 }
