@@ -74,8 +74,10 @@ export async function userKubeconfig(ns: string, file: string | undefined, drop?
 export async function clusterSnapshot(ns: string): Promise<string[]> {
   const client = await adminClient(ns);
   const rows: string[] = [];
-  for (const type of [SITES, LINKS, SECRETS, ACCESS_GRANTS, ACCESS_TOKENS] as ResourceType<{ metadata: { name: string; resourceVersion?: string } }>[]) {
-    for (const o of (await client.list(type)).items) rows.push(`${type.plural}/${o.metadata.name}@${o.metadata.resourceVersion}`);
+  for (const type of [SITES, LINKS, SECRETS, ACCESS_GRANTS, ACCESS_TOKENS] as ResourceType<{ metadata: { name: string; resourceVersion?: string; generation?: number } }>[]) {
+    // Skupper resources by generation: it moves with every spec change (ours), not with the status
+    // the controller keeps writing (the real one does, at any moment). Secrets by resourceVersion.
+    for (const o of (await client.list(type)).items) rows.push(`${type.plural}/${o.metadata.name}@${o.metadata.generation !== undefined ? `g${o.metadata.generation}` : o.metadata.resourceVersion}`);
   }
   return rows.sort();
 }
