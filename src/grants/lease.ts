@@ -47,7 +47,16 @@ export async function holdLease(client: KubeClient, namespace: string, identity:
 
 /** Gives the Lease up, if it is still ours, so another server can take over at once. */
 export async function releaseLease(client: KubeClient, namespace: string, identity: string): Promise<void> {
-  const current = await client.find(LEASES, LEASE_NAME, namespace);
-  if (current?.spec.holderIdentity !== identity) return;
-  await client.patch(LEASES, LEASE_NAME, { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: { holderIdentity: null, renewTime: null } }, namespace).catch(() => undefined);
+  // Retried on a conflict: a write that raced ours (a renewal of our own still in flight) must not
+  // leave the Lease held, or the next server waits out its whole duration before serving.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await client.find(LEASES, LEASE_NAME, namespace);
+    if (current?.spec.holderIdentity !== identity) return;
+    try {
+      await client.patch(LEASES, LEASE_NAME, { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: { holderIdentity: null, renewTime: null } }, namespace);
+      return;
+    } catch (err) {
+      if (!(err instanceof SkupperError && err.code === 'CONFLICT')) return;
+    }
+  }
 }

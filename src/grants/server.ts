@@ -137,6 +137,8 @@ export class GrantServer {
       }, 2000).unref();
     });
     await this.following;
+    // A renewal still in flight would race the release.
+    await this.renewing?.catch(() => undefined);
     await Promise.all([...this.served].map((ns) => releaseLease(this.client, ns, this.identity).catch(() => undefined)));
     this.served.clear();
   }

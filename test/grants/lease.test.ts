@@ -2,7 +2,7 @@
 // that overlap still hold it; another server's live Lease does not.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { holdLease, LEASE_NAME } from '../../src/grants/lease.js';
+import { holdLease, LEASE_NAME, releaseLease } from '../../src/grants/lease.js';
 import { LEASES } from '../../src/kube/resources.js';
 import { adminClient, freshNamespace } from '../support/cluster.js';
 
@@ -24,6 +24,10 @@ test('overlapping renewals by the same server all hold the Lease, though the API
   // Another server does not take a live Lease.
   const other = await holdLease(client, ns, 'host/2', 'https://127.0.0.1:2');
   assert.equal(other, { held: false, holder: 'host/1', url: 'https://127.0.0.1:1' });
+  // Released, even while renewals of its own race the release; then the other server takes it.
+  await Promise.all([releaseLease(client, ns, 'host/1'), releaseLease(client, ns, 'host/1'), releaseLease(client, ns, 'host/1')]);
+  assert.is((await client.get(LEASES, LEASE_NAME, ns)).spec.holderIdentity ?? null, null);
+  assert.equal(await holdLease(client, ns, 'host/2', 'https://127.0.0.1:2'), { held: true });
 });
 
 test.run();
