@@ -30,21 +30,33 @@ export async function writeSecretFile(path: string, content: string, opts: { ove
   if (existsSync(target) && statSync(target).isDirectory()) throw inputError(`cannot write ${path}: it is a folder; name a file in it`);
   if (!opts.overwrite && existsSync(target)) throw inputError(`${path} already exists: remove it or choose another file name`);
   const temp = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
-  // Interrupted mid-write: the temp file goes, the target was never touched.
-  const written = onInterrupt(() => rm(temp, { force: true }));
+  // Interrupted mid-write: the temp file goes, the target was never touched. The undo waits for the
+  // step in flight, or an open() still under way would make the temp file after rm() ran.
+  let interrupted = false;
+  let steps: Promise<void> = Promise.resolve();
+  const written = onInterrupt(async () => {
+    interrupted = true;
+    await steps.catch(() => undefined);
+    await rm(temp, { force: true });
+  });
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
+    steps = (async () => {
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(content);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (interrupted) throw new SkupperError('IO', `interrupted before ${path} was written`);
+      await rename(temp, target);
+    })();
+    await steps;
     written();
   } catch (err) {
     written();
     await rm(temp, { force: true }).catch(() => {}); // the temp file may never have existed
+    if (err instanceof SkupperError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? '';
     const problem = PATH_PROBLEMS[code];
     if (problem) throw inputError(`cannot write ${path}: ${problem} (${code}); choose another file name`);
