@@ -86,9 +86,9 @@ function flagValue(words: string[], ...flags: string[]): string | undefined {
 
 async function contexts(words: string[], env: Record<string, string | undefined>): Promise<string[]> {
   try {
-    const { loadKubeconfig } = await import('../kube/kubeconfig.js');
-    const resolved = await loadKubeconfig({ kubeconfig: flagValue(words, '--kubeconfig'), env, homeDir: env.HOME ?? '' });
-    return resolved.source === 'files' ? resolved.config.contexts.map((c) => c.name) : [];
+    // The names alone: a kubeconfig without a current context still has contexts to offer.
+    const { loadContextNames } = await import('../kube/kubeconfig.js');
+    return (await loadContextNames({ kubeconfig: flagValue(words, '--kubeconfig'), env, homeDir: env.HOME ?? '' }))?.contexts ?? [];
   } catch {
     return [];
   }

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LINKS, SITES } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace } from '../support/cluster.js';
+import { withoutCurrentContext } from '../support/kubeconfig.js';
 import { plugin } from '../support/plugin.js';
 
 const bin = fileURLToPath(new URL('../../bin', import.meta.url));
@@ -37,6 +38,8 @@ test('completes fixed flag values, and leaves file flags to the shell', async ()
 test('completes contexts from the kubeconfig and link names from the cluster', async () => {
   const c = await cluster();
   assert.equal((await candidates('site', 'status', '--kubeconfig', c.kubeconfig, '--context', '')).words, ['east', 'nobody', 'west']);
+  // A kubeconfig without a current context: its contexts are what the person must choose from.
+  assert.equal((await candidates('site', 'status', '--kubeconfig', withoutCurrentContext(c.kubeconfig), '--context', '')).words, ['east', 'nobody', 'west']);
   assert.equal((await candidates('link', 'sites', '--kubeconfig', c.kubeconfig, '--to', 'e')).words, ['east']);
   const ns = await freshNamespace('complete');
   const client = await adminClient(ns);

@@ -4,14 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import parseDot from 'dotparser';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { LINKS, SECRETS, type Link, type Secret } from '../../src/kube/resources.js';
 import type { Network } from '../../src/network/graph.js';
 import { adminClient, cluster, freshNamespace, standIn, stopStandIns, configureNow } from '../support/cluster.js';
-import { kubeconfigWith } from '../support/kubeconfig.js';
+import { kubeconfigWith, withoutCurrentContext } from '../support/kubeconfig.js';
 import { plugin } from '../support/plugin.js';
 
 interface TestNetwork {
@@ -169,17 +166,9 @@ test('--all-contexts reads every context; a forbidden one is a row with its erro
   assert.is(nobody.state, 'error');
   assert.match(nobody.error!, /not allowed to list (sites|links)/, nobody.error);
   // A kubeconfig without a current context still lists its contexts for --all-contexts.
-  const dir = mkdtempSync(join(tmpdir(), 'ks-no-current-'));
-  try {
-    const config = parse(readFileSync(n.kubeconfig, 'utf8')) as Record<string, unknown>;
-    delete config['current-context'];
-    writeFileSync(join(dir, 'kubeconfig'), JSON.stringify(config));
-    const all = await plugin(['network', 'status', '--kubeconfig', join(dir, 'kubeconfig'), '--all-contexts', '--timeout', '5s', '-o', 'json']);
-    assert.is(all.code, 0, all.stderr);
-    assert.equal((JSON.parse(all.stdout) as Network).contexts.map((c) => c.context), ['a', 'b', 'down', 'east', 'nobody', 'west']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const all = await plugin(['network', 'status', '--kubeconfig', withoutCurrentContext(n.kubeconfig), '--all-contexts', '--timeout', '5s', '-o', 'json']);
+  assert.is(all.code, 0, all.stderr);
+  assert.equal((JSON.parse(all.stdout) as Network).contexts.map((c) => c.context), ['a', 'b', 'down', 'east', 'nobody', 'west']);
   const bad = await plugin(['network', 'status', '--kubeconfig', n.kubeconfig, '--all-contexts', '--contexts', 'a']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /^error: --contexts and --all-contexts cannot be used together\n$/);

@@ -36,3 +36,12 @@ export async function kubeconfigWith(contexts: ExtraContext[]): Promise<string> 
   writeFileSync(file, stringify(doc), { mode: 0o600 });
   return file;
 }
+
+/** A copy of a kubeconfig with no current-context: commands must then name a context, or list them. */
+export function withoutCurrentContext(kubeconfig: string): string {
+  const doc = parse(readFileSync(kubeconfig, 'utf8'));
+  delete doc['current-context'];
+  const file = join(mkdtempSync(join(tmpdir(), 'ks-kubeconfig-')), 'config');
+  writeFileSync(file, stringify(doc), { mode: 0o600 });
+  return file;
+}
