@@ -143,9 +143,10 @@ export class GrantServer {
     this.served.clear();
   }
 
-  /** Takes or renews the Lease of every namespace we mean to serve. */
+  /** The renewal under way, if any. */
   private renewing: Promise<void> | undefined;
 
+  /** Takes or renews the Lease of every namespace we mean to serve. */
   private renewLeases(): Promise<void> {
     // One renewal at a time: under load one can outlast the interval, and two would race each
     // other's resourceVersion and read the conflict as another server holding the Lease.
