@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import { parse, stringify } from 'yaml';
-import { ACCESS_GRANTS, ACCESS_TOKENS, LINKS, SECRETS, SITES, type ResourceType } from '../../src/kube/resources.js';
+import { ACCESS_GRANTS, ACCESS_TOKENS, CERTIFICATES, LINKS, SECRETS, SITES, type ResourceType } from '../../src/kube/resources.js';
 import { adminRequest } from '../cluster/harness.js';
 import { adminClient, cluster } from '../support/cluster.js';
 import { workDir } from '../token/support.js';
@@ -70,14 +70,23 @@ export async function userKubeconfig(ns: string, file: string | undefined, drop?
   return { kubeconfig, user: `system:serviceaccount:${ns}:${name}` };
 }
 
-/** Every Site, Link, Secret, AccessGrant and AccessToken of a namespace, by name and version. */
+/**
+ * Every Site, Link, Secret, AccessGrant and AccessToken of a namespace, by name and version: what
+ * the plugin owns is compared exactly; what the controller owns only by name.
+ */
 export async function clusterSnapshot(ns: string): Promise<string[]> {
   const client = await adminClient(ns);
   const rows: string[] = [];
+  // A Secret named like a Certificate is the controller's to write (the real one rewrites
+  // skupper-local-server at any moment, as it renews or re-checks it): by name only.
+  const issued = new Set((await client.list(CERTIFICATES)).items.map((c) => c.metadata.name));
   for (const type of [SITES, LINKS, SECRETS, ACCESS_GRANTS, ACCESS_TOKENS] as ResourceType<{ metadata: { name: string; resourceVersion?: string; generation?: number } }>[]) {
     // Skupper resources by generation: it moves with every spec change (ours), not with the status
-    // the controller keeps writing (the real one does, at any moment). Secrets by resourceVersion.
-    for (const o of (await client.list(type)).items) rows.push(`${type.plural}/${o.metadata.name}@${o.metadata.generation !== undefined ? `g${o.metadata.generation}` : o.metadata.resourceVersion}`);
+    // the controller keeps writing (the real one does, at any moment). Our Secrets by resourceVersion.
+    for (const o of (await client.list(type)).items) {
+      const version = o.metadata.generation !== undefined ? `g${o.metadata.generation}` : type === SECRETS && issued.has(o.metadata.name) ? 'controller' : o.metadata.resourceVersion;
+      rows.push(`${type.plural}/${o.metadata.name}@${version}`);
+    }
   }
   return rows.sort();
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const src = process.env.SKUPPER_SRC;
 if (!src) {
-  console.error('test:interop needs SKUPPER_SRC: a checkout of https://github.com/skupperproject/skupper at a release tag (e.g. 2.2.1); see README "Interop mode"');
+  console.error('test:interop needs SKUPPER_SRC: a checkout of https://github.com/skupperproject/skupper at a release tag (e.g. 2.2.1); see docs/testing.md "Interop mode"');
   process.exit(2);
 }
 if (!existsSync(join(src, 'cmd', 'controller')) || !existsSync(join(src, 'config', 'crd', 'bases'))) {

@@ -12,7 +12,7 @@
 //    peer only after a real mTLS handshake, "down" otherwise.
 // Deviation: a real router dials a Link once the controller has put its connector in the router
 // config; this one dials every Link at once, so that the network status naming it is what makes
-// 2.2.1 configure a new Link instead of its 30 s resync (see README "Testing").
+// 2.2.1 configure a new Link instead of its 30 s resync (see docs/testing.md).
 import { connect as tlsConnect, createServer, type Server, type TLSSocket } from 'node:tls';
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
