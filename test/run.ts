@@ -1,7 +1,8 @@
 // The test runner: every test/**/*.test.ts in one process with uvu, so that one local cluster
 // serves all files; then it stops the cluster and prints one closing line "N passed, N failed".
 // The interop tests (test/interop/*.test.ts) run only in interop mode (test/interop/run.ts).
-import { interop, stopAll } from './support/cluster.js';
+import { join } from 'node:path';
+import { interop, keepLogs, stopAll } from './support/cluster.js';
 
 // An optional argument narrows the run to test files whose path matches it.
 const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
@@ -22,14 +23,24 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
 
 const parsed = await parse('test', /\.test\.ts$/, { cwd: process.cwd() });
 const suites = parsed.suites.filter((s) => (!only || only.test(s.file)) && (interop || !/^interop[\\/]/.test(s.name)));
+const totals = () => {
+  const plain = captured.replace(/\u001b\[[0-9;]*m/g, '');
+  return { total: Number(plain.match(/Total:\s+(\d+)/)?.[1] ?? 0), passed: Number(plain.match(/Passed:\s+(\d+)/)?.[1] ?? 0) };
+};
+let logs = '';
 try {
   await run(suites, { bail: false });
+  // A failed run keeps the clusters' logs (the harness removes its folder on stop).
+  const { total, passed } = totals();
+  if (passed !== total) {
+    const dest = join('test-logs', new Date().toISOString().replace(/[:.]/g, '-'));
+    if ((await keepLogs(dest)) > 0) logs = dest;
+  }
 } finally {
   await stopAll();
 }
-const plain = captured.replace(/\u001b\[[0-9;]*m/g, '');
-const total = Number(plain.match(/Total:\s+(\d+)/)?.[1] ?? 0);
-const passed = Number(plain.match(/Passed:\s+(\d+)/)?.[1] ?? 0);
+const { total, passed } = totals();
 process.stdout.write = write;
+if (logs) console.log(`\nlogs of the failed run: ${logs}/`);
 console.log(`\ntests: ${passed} passed, ${total - passed} failed`);
 if (total === 0 || passed !== total) process.exitCode = 1;

@@ -7,6 +7,7 @@
 // In both, the router stand-in plays the kubelet, the cloud load balancer and the router.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../../src/kube/connect.js';
 import type { KubeClient } from '../../src/kube/client.js';
@@ -49,6 +50,24 @@ export async function upstream(): Promise<Upstream | undefined> {
 export function bareCluster(): Promise<TestCluster> {
   state.__ksBare ??= startCluster({ crds: false, namespaces: ['west'] });
   return state.__ksBare;
+}
+
+/**
+ * Copies the logs of the run's clusters (kube-apiserver, etcd, upstream controllers) into dest
+ * before stopAll() removes them, so that a failed run can be read afterwards. Returns the count.
+ */
+export async function keepLogs(dest: string): Promise<number> {
+  let kept = 0;
+  for (const [label, started] of [['cluster', state.__ksCluster], ['bare-cluster', state.__ksBare]] as const) {
+    const c = await started?.catch(() => undefined);
+    if (!c) continue;
+    for (const file of readdirSync(c.dir).filter((f) => f.endsWith('.log'))) {
+      mkdirSync(join(dest, label), { recursive: true });
+      copyFileSync(join(c.dir, file), join(dest, label, file));
+      kept++;
+    }
+  }
+  return kept;
 }
 
 /** Stops the stand-ins started so far (call after each test so that idle ones do not pile up). */
