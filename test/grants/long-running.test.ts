@@ -55,7 +55,7 @@ test('grant-server stopped by SIGINT past --timeout gives its Lease up too', asy
 test('site status -w --timeout 1s keeps watching past it, across watches that end and start again', async () => {
   const { west } = await twoSites();
   const c = await cluster();
-  const child = spawn(BIN, ['site', 'status', '-w', '--timeout', '1s', '--kubeconfig', c.kubeconfig, '-n', west, '-o', 'custom-columns=NAME:.metadata.name,MARK:.metadata.labels.mark'], {
+  const child = spawn(BIN, ['site', 'status', '-w', '--timeout', '1s', '-v', '6', '--kubeconfig', c.kubeconfig, '-n', west, '-o', 'custom-columns=NAME:.metadata.name,MARK:.metadata.labels.mark'], {
     env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', KUBECTL_SKUPPER_TEST_WATCH_SECONDS: '1' },
   });
   let out = '';
@@ -72,7 +72,10 @@ test('site status -w --timeout 1s keeps watching past it, across watches that en
       await client.patch(SITES, 'west', { metadata: { labels: { mark } } });
       await until(`the change "${mark}" is printed`, () => new RegExp(`^west\\s+${mark}$`, 'm').test(out), 15_000);
     }
-    assert.is(err, '');
+    // stderr holds the -v 6 request log and nothing else: no error, and a watch made again and again.
+    const requests = err.split('\n').filter(Boolean);
+    assert.equal(requests.filter((l) => !/^(kubeconfig: |GET \S+ 200 OK in \d+ milliseconds$)/.test(l)), []);
+    assert.ok(requests.filter((l) => /\/sites\?\S*watch=true/.test(l)).length >= 3, err);
     assert.is(child.exitCode, null, 'still running');
   } finally {
     child.kill('SIGINT');

@@ -22,7 +22,7 @@ test('a grant server that never answers: the AccessToken fails with a timeout, a
     const token: AccessToken = { apiVersion: 'skupper.io/v2alpha1', kind: 'AccessToken', metadata: { name: 'silent' }, spec: { url: `https://127.0.0.1:${port}/5f0f4b47-7c4c-4a8c-9d4a-2f2d3c0e9a11`, code: 'abc', ca } };
     await client.create(ACCESS_TOKENS, token);
     for (let i = 0; i < 200 && sockets.size === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(sockets.size > 0, 'the controller called the silent server');
+    assert.ok(sockets.size > 0, `the controller called the silent server: ${JSON.stringify((await client.get(ACCESS_TOKENS, "silent")).status)}`);
     // Work the controller does while that call hangs: a Certificate gets its Secret.
     await client.create(CERTIFICATES, { apiVersion: 'skupper.io/v2alpha1', kind: 'Certificate', metadata: { name: 'meanwhile' }, spec: { ca: '', subject: 'meanwhile CA', signing: true } });
     let secretFirst = false;
