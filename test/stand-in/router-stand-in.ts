@@ -20,7 +20,7 @@ import { connect as tlsConnect, createServer, type Server, type TLSSocket } from
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { KubeClient } from '../../src/kube/client.js';
-import { CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SITES, type Link, type ObjectMeta, type ResourceType, type Site } from '../../src/kube/resources.js';
+import { CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SECURED_ACCESSES, SITES, type Link, type ObjectMeta, type ResourceType, type Site } from '../../src/kube/resources.js';
 import { SkupperError } from '../../src/errors.js';
 import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, SERVICES, type Pod } from './kinds.js';
 import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-status.js';
@@ -51,8 +51,8 @@ interface Balancer {
 }
 
 /** Owners whose loss the garbage collector acts on, and the kinds it deletes. */
-const OWNERS: ResourceType[] = [SITES, CERTIFICATES, ROUTER_ACCESSES, DEPLOYMENTS, LINKS];
-const OWNED: ResourceType[] = [DEPLOYMENTS, PODS, CONFIG_MAPS, SECRETS, CERTIFICATES, ROUTER_ACCESSES, LINKS, SERVICES];
+const OWNERS: ResourceType[] = [SITES, CERTIFICATES, ROUTER_ACCESSES, SECURED_ACCESSES, DEPLOYMENTS, LINKS];
+const OWNED: ResourceType[] = [DEPLOYMENTS, PODS, CONFIG_MAPS, SECRETS, CERTIFICATES, ROUTER_ACCESSES, SECURED_ACCESSES, LINKS, SERVICES];
 
 type DialResult = { up: true; peer: Hello } | { up: false };
 
@@ -168,13 +168,19 @@ export class RouterStandIn extends PollingLoop {
   /** Deletes the objects whose owners (of the kinds below) are all gone; true when it deleted any. */
   private async collectGarbage(): Promise<boolean> {
     const live = new Set<string>();
-    for (const type of OWNERS) for (const o of await this.items(type)) live.add(o.metadata.uid!);
+    const known = new Set<string>();
+    for (const type of OWNERS) {
+      const items = await this.items(type);
+      if (!items) continue;
+      known.add(type.kind);
+      for (const o of items) live.add(o.metadata.uid!);
+    }
     let deleted = false;
     for (const type of OWNED) {
-      for (const o of await this.items(type)) {
+      for (const o of (await this.items(type)) ?? []) {
         const refs = o.metadata.ownerReferences ?? [];
-        // An owner of a kind not listed here (a ReplicaSet, a SecuredAccess) is not known to be gone.
-        if (refs.length === 0 || !refs.every((r) => OWNERS.some((t) => t.kind === r.kind) && !live.has(r.uid))) continue;
+        // An owner of a kind not read here (a ReplicaSet; SecuredAccess without its CRD) is not known to be gone.
+        if (refs.length === 0 || !refs.every((r) => known.has(r.kind) && !live.has(r.uid))) continue;
         try {
           await this.client.delete(type, o.metadata.name, this.ns, { propagation: 'Background' });
           deleted = true;
@@ -186,8 +192,14 @@ export class RouterStandIn extends PollingLoop {
     return deleted;
   }
 
-  private async items(type: ResourceType): Promise<{ metadata: ObjectMeta }[]> {
-    return (await this.client.list(type as ResourceType<{ metadata: ObjectMeta }>, this.ns)).items;
+  /** The objects of a kind; undefined when the kind is not installed (SecuredAccess has no CRD in the default mode). */
+  private async items(type: ResourceType): Promise<{ metadata: ObjectMeta }[] | undefined> {
+    try {
+      return (await this.client.list(type as ResourceType<{ metadata: ObjectMeta }>, this.ns)).items;
+    } catch (err) {
+      if (err instanceof SkupperError && err.code === 'CRDS_MISSING') return undefined;
+      throw err;
+    }
   }
 
   // --- Kubelet ------------------------------------------------------------------------------------
