@@ -121,10 +121,20 @@ export abstract class ClusterCommand extends BaseCommand {
     return parseDuration(this.timeout ?? defaultTimeoutOf(this), '--timeout');
   }
 
+  /**
+   * True for a command that runs until stopped (grant-server, -w): it has no command-wide deadline,
+   * only a bound on each request (--request-timeout, default 30 s), so it keeps working for weeks.
+   */
+  longRunning(): boolean {
+    return false;
+  }
+
   /** The connection flags as settings for connect(); commands that reach several contexts add their own. */
   connectionSettings(): ConnectionSettings {
-    const timeoutMs = this.timeoutMs();
-    // --timeout 0 checks once without waiting; its requests still end, after 30 s, unless --request-timeout says otherwise.
+    const longRunning = this.longRunning();
+    const timeoutMs = longRunning ? 0 : this.timeoutMs();
+    // --timeout 0 checks once without waiting; its requests still end, after 30 s, unless
+    // --request-timeout says otherwise. So do those of a long-running command (no deadline).
     const requestTimeoutMs = parseRequestTimeout(this.requestTimeout) ?? (timeoutMs === 0 ? 30_000 : undefined);
     const stderr = this.context.stderr;
     return {
@@ -142,7 +152,7 @@ export abstract class ClusterCommand extends BaseCommand {
         as: this.as,
       },
       asGroups: this.asGroup,
-      // Every request ends by the command's deadline (--timeout; 0: none) and by --request-timeout.
+      // Every request ends by the command's deadline (--timeout; 0 or long-running: none) and by --request-timeout.
       limits: {
         deadline: timeoutMs > 0 ? Date.now() + timeoutMs : undefined,
         deadlineLabel: `${formatDuration(timeoutMs)} (--timeout)`,

@@ -12,7 +12,9 @@ export class GrantServerCommand extends ClusterCommand {
       Skupper grant protocol. Run it where the Skupper controller's grant server is disabled (CI, local clusters). It serves
       a namespace only while it holds the Lease "kubectl-skupper-grant-server" there, and never a grant whose URL another
       grant server already filled in. Its TLS CA and certificate are kept in the Secret "kubectl-skupper-grant-server" of
-      the namespace given with -n. One log line per redemption; no secrets in the log. Stops on SIGTERM or Ctrl-C.
+      the namespace given with -n. One log line per redemption; no secrets in the log. It runs until stopped: --timeout does
+      not apply, each API request is bounded by --request-timeout (default 30s), and its watches and Lease renewals carry on
+      across API server restarts. Stops on SIGTERM or Ctrl-C, giving its Leases up.
     `,
     examples: [
       ['Serve the site in namespace west on the default address', '$0 grant-server -n west'],
@@ -23,6 +25,11 @@ export class GrantServerCommand extends ClusterCommand {
   allNamespaces = Option.Boolean('-A,--all-namespaces', false, { description: 'Serve every namespace that has a Site (the TLS Secret stays in the -n namespace)' });
   listen = Option.String('--listen', '127.0.0.1:9090', { description: 'Address and port to listen on; port 0 picks a free one (default 127.0.0.1:9090)' });
   url = Option.String('--url', { description: 'Base URL other sites reach this server at (default: https://<listen address>)' });
+
+  /** Serves until stopped: each request has its own bound (--request-timeout, default 30s), nothing is bounded by the start. */
+  override longRunning(): boolean {
+    return true;
+  }
 
   async run(): Promise<number> {
     const { host, port } = parseListen(this.listen);

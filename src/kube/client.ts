@@ -18,6 +18,8 @@ export interface RequestOptions {
 export type WatchEvent<T> = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: T } | { type: 'ERROR'; object: { code?: number; message?: string; reason?: string } };
 
 const PAGE_SIZE = 500;
+/** How long past its timeoutSeconds a silent watch is given up. */
+const STALL_MARGIN_SECONDS = 30;
 
 export class KubeClient {
   readonly server: string;
@@ -26,6 +28,8 @@ export class KubeClient {
   constructor(
     readonly transport: Transport,
     namespace: string,
+    /** How long the API server keeps one watch open (timeoutSeconds); follow() then watches again. */
+    readonly watchSeconds = 300,
   ) {
     this.server = transport.server;
     this.namespace = namespace;
@@ -119,9 +123,18 @@ export class KubeClient {
   ): Promise<'done' | 'closed' | 'expired'> {
     const ctx = call('watch', type, namespace, undefined, this.server);
     const path = this.pathWithQuery(this.path(type, namespace), { ...query, watch: 'true', allowWatchBookmarks: 'true' });
+    // A server that vanished without closing the connection (a cut network) ends no watch: give
+    // up on one that outlives its timeoutSeconds by a margin, and report it closed.
+    const inner = new AbortController();
+    const forward = () => inner.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    const seconds = Number(query.timeoutSeconds);
+    const stalled = new Error('watch outlived its timeoutSeconds');
+    const guard = seconds > 0 ? setTimeout(() => inner.abort(stalled), (seconds + STALL_MARGIN_SECONDS) * 1000) : undefined;
     let response: Response | undefined;
     try {
-      response = await this.transport.send({ method: 'GET', path, headers: { accept: 'application/json' }, signal, stream: true });
+      response = await this.transport.send({ method: 'GET', path, headers: { accept: 'application/json' }, signal: inner.signal, stream: true });
       // 410 Gone before any event: our resourceVersion is older than etcd keeps; the caller re-lists.
       if (response.status === 410) return 'expired';
       if (response.status < 200 || response.status > 299) throw apiError(response.status, await response.text(), ctx);
@@ -138,9 +151,12 @@ export class KubeClient {
       }
       return 'closed';
     } catch (err) {
+      if (inner.signal.reason === stalled && !signal.aborted) return 'closed';
       if (signal.aborted && !(err instanceof RequestTimeout)) return 'done';
       throw this.failure(err, ctx);
     } finally {
+      clearTimeout(guard);
+      signal.removeEventListener('abort', forward);
       response?.discard();
     }
   }

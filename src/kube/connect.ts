@@ -44,7 +44,13 @@ export async function connect(settings: ConnectionSettings): Promise<KubeClient>
   }
   // Callers without limits of their own (tests, stand-ins, scripts) get 30 s per request, as before.
   const limits: Limits = settings.limits ?? { requestTimeoutMs: settings.requestTimeoutMs ?? 30_000 };
-  return new KubeClient(new Transport(source, limits, verbosity, log), resolved.namespace);
+  return new KubeClient(new Transport(source, limits, verbosity, log), resolved.namespace, watchSeconds(env));
+}
+
+/** KUBECTL_SKUPPER_TEST_WATCH_SECONDS: short watches, so that tests see watches end and start again. */
+function watchSeconds(env: Record<string, string | undefined>): number | undefined {
+  const value = Number(env.KUBECTL_SKUPPER_TEST_WATCH_SECONDS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 async function clientNode(resolved: Parameters<typeof fastPath>[0], reason: string): Promise<AuthSource> {

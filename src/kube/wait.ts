@@ -23,6 +23,8 @@ export interface FollowOptions<T> {
   namespace: string;
   name?: string;
   labelSelector?: string;
+  /** Runs until the signal aborts (-w, the grant server): outlives API server restarts and timeouts, retrying with backoff. */
+  persist?: boolean;
 }
 
 export interface Change<T> {
@@ -52,11 +54,19 @@ export async function follow<T>(
   const key = (o: Named) => (opts.namespace === '' ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
   const objects = new Map<string, T>();
   let listed = false;
+  let backoff = 0;
   while (!signal.aborted || !listed) {
     try {
       const result = await listAndWatch();
       if (result !== undefined) return result;
     } catch (err) {
+      if (opts.persist && !signal.aborted && (isTransient(err) || (err instanceof SkupperError && err.code === 'TIMEOUT'))) {
+        // Back off up to 5 s while the server is away; listed again once it answers.
+        backoff = Math.min(5000, Math.max(250, backoff * 2));
+        await pause(backoff, signal);
+        if (signal.aborted) return false;
+        continue;
+      }
       // A wait with a deadline outlives a restarting or briefly unreachable API server: it
       // re-lists once the server answers again, and says on timeout that it was unreachable.
       // The command's deadline may end a request first while the server is still away.
@@ -73,6 +83,7 @@ export async function follow<T>(
     // (Re)list to get a consistent starting point, then follow changes from its resourceVersion.
     const list = await client.list(opts.type, opts.namespace, query);
     listed = true;
+    backoff = 0;
     if (outage) outage.last = undefined;
     objects.clear();
     for (const item of list.items) objects.set(key(item as Named), item);
@@ -82,7 +93,7 @@ export async function follow<T>(
     let expired = false;
     while (!signal.aborted && !expired) {
       // Watches end on the server after timeoutSeconds; we then watch again from where we were.
-      const seconds = end === undefined ? 300 : Math.max(1, Math.ceil((end - Date.now()) / 1000));
+      const seconds = end === undefined ? client.watchSeconds : Math.max(1, Math.min(client.watchSeconds, Math.ceil((end - Date.now()) / 1000)));
       const ended = await client.watch<T>(
         opts.type,
         opts.namespace,
@@ -140,7 +151,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 /** Streams the objects as listed, then each one that changes (sorted by namespace and name; deletions left out), until the signal aborts. */
 export async function streamObjects<T>(client: KubeClient, opts: FollowOptions<T>, signal: AbortSignal, onObjects: (objects: T[]) => void): Promise<void> {
   const order = (o: T) => `${(o as Named).metadata.namespace ?? ''}/${(o as Named).metadata.name}`;
-  await follow(client, opts, signal, (_, changes) => {
+  await follow(client, { ...opts, persist: true }, signal, (_, changes) => {
     onObjects(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort((a, b) => compareText(order(a), order(b))));
     return false;
   });

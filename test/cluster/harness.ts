@@ -44,6 +44,8 @@ export interface StartOptions {
   crdDir?: string;
   /** Print progress to stderr. */
   log?: (line: string) => void;
+  /** More kube-apiserver flags (the soak test: no watch cache and frequent etcd compaction, so that watches expire with 410 Gone). */
+  apiServerArgs?: string[];
 }
 
 /** Builds (once, cached) etcd and kube-apiserver and returns the folder that holds them. */
@@ -103,6 +105,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
         '--allow-privileged=true',
         '--cert-dir', join(dir, 'apiserver-certs'),
         '--v', '0',
+        ...(opts.apiServerArgs ?? []),
     ];
     children.push(launch(dir, 'kube-apiserver', join(bin, 'kube-apiserver'), apiArgs));
     const server = `https://127.0.0.1:${apiPort}`;

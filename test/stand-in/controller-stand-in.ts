@@ -319,27 +319,51 @@ export class ControllerStandIn extends PollingLoop {
     }
   }
 
+  /**
+   * Starts redeeming each token not yet redeemed, without waiting: a grant server that is slow or
+   * never answers (each POST gives up after 10 s, as the controller's does) must not hold up the
+   * Sites, Links and Certificates of the namespace.
+   */
   private async redeemTokens(site: Site, resync: boolean): Promise<void> {
     for (const token of (await this.client.list(ACCESS_TOKENS, this.ns)).items) {
       if (token.status?.conditions?.some((c) => c.type === 'Redeemed' && c.status === 'True')) continue;
       const uid = token.metadata.uid!;
-      if (this.triedTokens.get(uid) === token.metadata.resourceVersion && !resync) continue;
-      const failure = await this.redeem(token, site).then(() => undefined, (err: Error) => err.message);
-      const status = structuredClone(token.status ?? {});
-      const state = failure ? error(failure) : ready();
-      if (setCondition(status, 'Redeemed', state, token.metadata.generation ?? 1)) {
-        if (failure) delete status.redeemed; // false is omitted, as upstream's omitempty does
-        else status.redeemed = true;
-        status.status = state.reason;
-        status.message = state.message;
-        const updated = await this.client.patch(ACCESS_TOKENS, token.metadata.name, { status }, this.ns, 'status');
-        this.triedTokens.set(uid, updated.metadata.resourceVersion!);
-      } else this.triedTokens.set(uid, token.metadata.resourceVersion!);
+      if (this.redeeming.has(uid) || (this.triedTokens.get(uid) === token.metadata.resourceVersion && !resync)) continue;
+      const job = this.redeemOne(token, site)
+        .catch((err: unknown) => this.log?.(`${this.label}: AccessToken ${token.metadata.name}: ${(err as Error).message}`))
+        .finally(() => this.redeeming.delete(uid));
+      this.redeeming.set(uid, job);
     }
   }
 
+  /** Redemptions under way, by token uid. */
+  private readonly redeeming = new Map<string, Promise<void>>();
+  /** Ends the redemptions under way when the stand-in stops. */
+  private readonly stopping = new AbortController();
+
+  protected override async release(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.redeeming.values());
+  }
+
+  private async redeemOne(token: AccessToken, site: Site): Promise<void> {
+    const uid = token.metadata.uid!;
+    const failure = await this.redeem(token, site).then(() => undefined, (err: Error) => err.message);
+    if (this.stopping.signal.aborted) return;
+    const status = structuredClone(token.status ?? {});
+    const state = failure ? error(failure) : ready();
+    if (setCondition(status, 'Redeemed', state, token.metadata.generation ?? 1)) {
+      if (failure) delete status.redeemed; // false is omitted, as upstream's omitempty does
+      else status.redeemed = true;
+      status.status = state.reason;
+      status.message = state.message;
+      const updated = await this.client.patch(ACCESS_TOKENS, token.metadata.name, { status }, this.ns, 'status');
+      this.triedTokens.set(uid, updated.metadata.resourceVersion!);
+    } else this.triedTokens.set(uid, token.metadata.resourceVersion!);
+  }
+
   private async redeem(token: AccessToken, site: Site): Promise<void> {
-    const body = await postToken(token, site);
+    const body = await postToken(token, site, this.stopping.signal);
     let docs: unknown[];
     try {
       docs = parseAllDocuments(body).map((d) => d.toJS() as unknown).filter(Boolean);
@@ -388,8 +412,11 @@ function certificateSecret(cert: Certificate, data: Record<string, string>): Sec
   };
 }
 
-/** The redemption request, as the controller sends it (internal/kube/grants/redeem.go). */
-function postToken(token: AccessToken, site: Site): Promise<string> {
+/** The controller's redemption client gives up after 10 s. */
+export const REDEEM_TIMEOUT_MS = 10_000;
+
+/** The redemption request, as the controller sends it (internal/kube/grants/redeem.go), given up after REDEEM_TIMEOUT_MS. */
+function postToken(token: AccessToken, site: Site, stopping: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     let url: URL;
     try {
@@ -398,16 +425,22 @@ function postToken(token: AccessToken, site: Site): Promise<string> {
       reject(new Error(`Controller got error: ${(err as Error).message}`));
       return;
     }
-    const req = request(url, { method: 'POST', ca: token.spec.ca || undefined, headers: { name: token.metadata.name, subject: site.metadata.uid! } }, (res) => {
+    const signal = AbortSignal.any([AbortSignal.timeout(REDEEM_TIMEOUT_MS), stopping]);
+    const req = request(url, { method: 'POST', ca: token.spec.ca || undefined, headers: { name: token.metadata.name, subject: site.metadata.uid! }, signal }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
+      res.on('error', () => {}); // the request's error event says what happened
       res.on('end', () => {
         if (res.statusCode === 200) resolve(text);
         else reject(new Error(`Controller got failed response: ${res.statusCode} (${statusText(res.statusCode ?? 0)}) ${text.trim()}`));
       });
     });
-    req.on('error', (err) => reject(new Error(`Controller got error: Post "${token.spec.url}": ${err.message}`)));
+    req.on('error', (err) => {
+      // Go's http.Client words its timeout so.
+      const reason = signal.aborted && !stopping.aborted ? 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)' : err.message;
+      reject(new Error(`Controller got error: Post "${token.spec.url}": ${reason}`));
+    });
     req.end(token.spec.code);
   });
 }

@@ -9,7 +9,10 @@
 //    certificate Secret (from the RouterAccess), demanding client certificates signed by the site
 //    CA; it dials each Link's endpoint with the Link's own Secret and writes the network status
 //    (ConfigMap skupper-network-status) as the router's kube-adaptor does: a link is "up" with its
-//    peer only after a real mTLS handshake, "down" otherwise.
+//    peer only after a real mTLS handshake, "down" otherwise;
+//  - the garbage collector: once a Site is deleted, the objects whose owners are all gone are
+//    deleted, in turn (Deployments, then their Pods; Certificates, then their Secrets; Links...),
+//    so that a site created again in the namespace starts afresh, as in a real cluster.
 // Deviation: a real router dials a Link once the controller has put its connector in the router
 // config; this one dials every Link at once, so that the network status naming it is what makes
 // 2.2.1 configure a new Link instead of its 30 s resync (see docs/testing.md).
@@ -17,7 +20,8 @@ import { connect as tlsConnect, createServer, type Server, type TLSSocket } from
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { KubeClient } from '../../src/kube/client.js';
-import { LINKS, ROUTER_ACCESSES, SECRETS, SITES, type Link, type Site } from '../../src/kube/resources.js';
+import { CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SECURED_ACCESSES, SITES, type Link, type ObjectMeta, type ResourceType, type Site } from '../../src/kube/resources.js';
+import { SkupperError } from '../../src/errors.js';
 import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, SERVICES, type Pod } from './kinds.js';
 import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-status.js';
 
@@ -46,6 +50,10 @@ interface Balancer {
   credentials?: string;
 }
 
+/** Owners whose loss the garbage collector acts on, and the kinds it deletes. */
+const OWNERS: ResourceType[] = [SITES, CERTIFICATES, ROUTER_ACCESSES, SECURED_ACCESSES, DEPLOYMENTS, LINKS];
+const OWNED: ResourceType[] = [DEPLOYMENTS, PODS, CONFIG_MAPS, SECRETS, CERTIFICATES, ROUTER_ACCESSES, SECURED_ACCESSES, LINKS, SERVICES];
+
 type DialResult = { up: true; peer: Hello } | { up: false };
 
 export class RouterStandIn extends PollingLoop {
@@ -57,6 +65,9 @@ export class RouterStandIn extends PollingLoop {
   private readonly firstSeen = new Map<string, number>();
   private readonly results = new Map<string, { key: string; at: number; result: DialResult }>();
   private lastStatus = '';
+  /** The Sites of the last pass, and whether the garbage collector has work since one went away. */
+  private siteUids = new Set<string>();
+  private collecting = false;
 
   constructor(private readonly opts: RouterStandInOptions) {
     super(`router stand-in ${opts.namespace}`, opts.intervalMs ?? 200, opts.log);
@@ -72,6 +83,11 @@ export class RouterStandIn extends PollingLoop {
   async reconcile(): Promise<void> {
     const sites = (await this.client.list(SITES, this.ns)).items.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
     this.site = sites[0];
+    const uids = new Set(sites.map((s) => s.metadata.uid!));
+    if ([...this.siteUids].some((uid) => !uids.has(uid))) this.collecting = true;
+    this.siteUids = uids;
+    // One generation of orphans per pass, until a pass finds none.
+    if (this.collecting) this.collecting = await this.collectGarbage();
     await this.playCloud();
     await this.playKubelet();
     await this.playRouter();
@@ -147,6 +163,45 @@ export class RouterStandIn extends PollingLoop {
     return server;
   }
 
+  // --- Garbage collector ----------------------------------------------------------------------------
+
+  /** Deletes the objects whose owners (of the kinds below) are all gone; true when it deleted any. */
+  private async collectGarbage(): Promise<boolean> {
+    const live = new Set<string>();
+    const known = new Set<string>();
+    for (const type of OWNERS) {
+      const items = await this.items(type);
+      if (!items) continue;
+      known.add(type.kind);
+      for (const o of items) live.add(o.metadata.uid!);
+    }
+    let deleted = false;
+    for (const type of OWNED) {
+      for (const o of (await this.items(type)) ?? []) {
+        const refs = o.metadata.ownerReferences ?? [];
+        // An owner of a kind not read here (a ReplicaSet; SecuredAccess without its CRD) is not known to be gone.
+        if (refs.length === 0 || !refs.every((r) => known.has(r.kind) && !live.has(r.uid))) continue;
+        try {
+          await this.client.delete(type, o.metadata.name, this.ns, { propagation: 'Background' });
+          deleted = true;
+        } catch (err) {
+          if (!(err instanceof SkupperError && err.code === 'NOT_FOUND')) throw err;
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** The objects of a kind; undefined when the kind is not installed (SecuredAccess has no CRD in the default mode). */
+  private async items(type: ResourceType): Promise<{ metadata: ObjectMeta }[] | undefined> {
+    try {
+      return (await this.client.list(type as ResourceType<{ metadata: ObjectMeta }>, this.ns)).items;
+    } catch (err) {
+      if (err instanceof SkupperError && err.code === 'CRDS_MISSING') return undefined;
+      throw err;
+    }
+  }
+
   // --- Kubelet ------------------------------------------------------------------------------------
 
   private async playKubelet(): Promise<void> {
@@ -160,7 +215,9 @@ export class RouterStandIn extends PollingLoop {
         const template = deployment.spec.template;
         // Only the labels matter to the controller; the containers never run here.
         const containers = template.spec.containers.map((c) => ({ name: c.name, image: c.image }));
-        pod = await this.client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: template.metadata.labels }, spec: { containers } } as Pod, this.ns);
+        // Owned by the Deployment (a real one by its ReplicaSet), so that the Pod goes with it.
+        const owner = { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name, uid: deployment.metadata.uid! };
+        pod = await this.client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: template.metadata.labels, ownerReferences: [owner] }, spec: { containers } } as Pod, this.ns);
       }
       if (pod.status?.phase === 'Running') continue;
       await this.client.patch(PODS, name, { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, this.ns, 'status');

@@ -55,9 +55,9 @@ export interface RunningGrantServer {
 const started: RunningGrantServer[] = [];
 
 /** Starts `kubectl skupper grant-server` for a namespace and waits until it serves it. */
-export async function grantServer(ns: string, extra: string[] = [], listen = '127.0.0.1:0'): Promise<RunningGrantServer> {
+export async function grantServer(ns: string, extra: string[] = [], listen = '127.0.0.1:0', env: Record<string, string> = {}): Promise<RunningGrantServer> {
   const c = await cluster();
-  const child = spawn(BIN, ['grant-server', '--kubeconfig', c.kubeconfig, '-n', ns, '--listen', listen, ...extra], { env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' } });
+  const child = spawn(BIN, ['grant-server', '--kubeconfig', c.kubeconfig, '-n', ns, '--listen', listen, ...extra], { env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', ...env } });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -31,6 +31,11 @@ export class LinkStatusCommand extends ClusterCommand {
   noHeaders = Option.Boolean('--no-headers', false, { description: 'Print table rows without the header line' });
   watch = Option.Boolean('-w,--watch', false, { description: 'After listing, print each link that changes, until Ctrl-C' });
 
+  /** -w runs until Ctrl-C: no command deadline. */
+  override longRunning(): boolean {
+    return this.watch;
+  }
+
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name, 'link name');
     const format = parseListFormat(this.output);

@@ -25,6 +25,11 @@ export class SiteStatusCommand extends ClusterCommand {
   noHeaders = Option.Boolean('--no-headers', false, { description: 'Print table rows without the header line' });
   watch = Option.Boolean('-w,--watch', false, { description: 'After listing, print each site that changes, until Ctrl-C' });
 
+  /** -w runs until Ctrl-C: no command deadline. */
+  override longRunning(): boolean {
+    return this.watch;
+  }
+
   async run(): Promise<number> {
     if (this.name !== undefined) checkName(this.name);
     const format = parseListFormat(this.output);
