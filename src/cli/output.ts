@@ -2,6 +2,9 @@
 // lists come sorted by the caller, so the output is stable.
 import { usageError } from '../errors.js';
 import { loadYaml } from '../yaml.js';
+import { compileJsonPath } from './jsonpath.js';
+
+export { compileJsonPath };
 
 export type OutputFormat = 'yaml' | 'json';
 
@@ -99,66 +102,6 @@ function customColumns(spec: string): { header: string; cell: (o: unknown) => st
     const get = compileJsonPath(path.startsWith('{') ? path : `{${path}}`);
     return { header, cell: (o: unknown) => get(o) || '<none>' };
   });
-}
-
-/**
- * kubectl's JSONPath template, the part people use: literal text, {.a.b}, {.list[0]}, {.list[*].x},
- * {range .items[*]}...{end}, and {"\n"}.
- */
-export function compileJsonPath(template: string): (data: unknown) => string {
-  const tokens: { text?: string; path?: string[]; range?: string[]; end?: true }[] = [];
-  const re = /\{([^}]*)\}/g;
-  let last = 0;
-  for (const m of template.matchAll(re)) {
-    if (m.index! > last) tokens.push({ text: template.slice(last, m.index) });
-    const inner = m[1]!.trim();
-    if (inner === 'end') tokens.push({ end: true });
-    else if (inner.startsWith('range ')) tokens.push({ range: splitPath(inner.slice(6).trim(), template) });
-    else if (/^".*"$/s.test(inner) || /^'.*'$/s.test(inner)) tokens.push({ text: inner.slice(1, -1).replace(/\\n/g, '\n').replace(/\\t/g, '\t') });
-    else tokens.push({ path: splitPath(inner, template) });
-    last = m.index! + m[0].length;
-  }
-  if (last < template.length) tokens.push({ text: template.slice(last) });
-  const render = (from: number, scope: unknown): [string, number] => {
-    let out = '';
-    for (let i = from; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (t.end) return [out, i];
-      if (t.text !== undefined) out += t.text;
-      else if (t.path) out += select(scope, t.path).map(show).join(' ');
-      else if (t.range) {
-        const endAt = render(i + 1, undefined)[1]; // where this range's {end} is
-        for (const item of select(scope, t.range)) out += render(i + 1, item)[0];
-        i = endAt;
-      }
-    }
-    return [out, tokens.length];
-  };
-  return (data) => render(0, data)[0];
-}
-
-function splitPath(path: string, template: string): string[] {
-  if (path !== '.' && !/^(\.[\w-]+|\[(\d+|\*)\])+$/.test(path.replace(/^@/, ''))) throw usageError(`invalid jsonpath "${template}": use paths such as {.items[*].metadata.name}`);
-  return [...path.replace(/^@/, '').matchAll(/\.([\w-]+)|\[(\d+|\*)\]/g)].map((m) => m[1] ?? `[${m[2]}]`);
-}
-
-function select(scope: unknown, path: string[]): unknown[] {
-  let current: unknown[] = [scope];
-  for (const step of path) {
-    current = current.flatMap((v) => {
-      if (v === null || v === undefined) return [];
-      if (step === '[*]') return Array.isArray(v) ? v : Object.values(v as object);
-      const index = step.match(/^\[(\d+)\]$/);
-      if (index) return Array.isArray(v) && Number(index[1]) < v.length ? [v[Number(index[1])]] : [];
-      const next = (v as Record<string, unknown>)[step];
-      return next === undefined ? [] : [next];
-    });
-  }
-  return current;
-}
-
-function show(value: unknown): string {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 /** kubectl's AGE: 45s, 3m20s, 25m, 5h10m, 30h, 3d4h, 40d, 2y30d. */
