@@ -27,6 +27,11 @@ export type ConnectionSettings = Omit<KubeconfigInputs, 'env' | 'homeDir'> & {
 export async function connect(settings: ConnectionSettings): Promise<KubeClient> {
   const env = settings.env ?? process.env;
   const resolved = await loadKubeconfig({ ...settings, env, homeDir: env.HOME || homedir() });
+  // Groups alone would reach the server as our own user with extra groups; client-go refuses that.
+  const impersonated = settings.overrides?.as || (resolved.source === 'files' && typeof resolved.user.user.as === 'string' && resolved.user.user.as);
+  if ((settings.asGroups ?? []).length > 0 && !impersonated) {
+    throw new SkupperError('USAGE', 'requesting uid or groups without impersonating a user: --as-group needs --as <user> too');
+  }
   let source: AuthSource;
   try {
     const fast = fastPath(resolved, env);
