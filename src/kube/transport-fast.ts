@@ -6,6 +6,8 @@
 // proves it over a corpus); anything it does not know exactly it declines, with the reason, and
 // client-node handles it.
 import { readFileSync } from 'node:fs';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { SkupperError } from '../errors.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 import type { AuthSource, Credentials, Headers, TlsMaterial } from './transport-auth.js';
 import { ExecCredentials, type ExecConfig } from './transport-exec.js';
@@ -43,6 +45,7 @@ export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, strin
   if (cert) tls.cert = cert;
   const key = fileOrData(user['client-key'], user['client-key-data']);
   if (key) tls.key = key;
+  checkTlsMaterial(tls, resolved.cluster.name, resolved.user.name);
   const headers: Headers = {};
   if (typeof user.as === 'string' && user.as) headers['Impersonate-User'] = user.as;
   // kubectl's tokenFile (client-node reads only a "token-file" key, which this path declines).
@@ -68,6 +71,36 @@ export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, strin
       },
     },
   };
+}
+
+/**
+ * Material that TLS would refuse at the first request, named by its field now: a bad client
+ * certificate otherwise fails as a TLS error that reads like a CA problem.
+ */
+function checkTlsMaterial(tls: TlsMaterial, cluster: string, user: string): void {
+  const tryContext = (options: SecureContextOptions, what: string) => {
+    try {
+      createSecureContext(options);
+    } catch (err) {
+      const reason = /no start line|no PEM|PEM/i.test((err as Error).message) ? 'it is not PEM (-----BEGIN ...)' : (err as Error).message;
+      throw new SkupperError('CONFIG', `the kubeconfig's ${what} cannot be used: ${reason}: fix it, or get a fresh kubeconfig from your cluster admin`, { cause: err });
+    }
+  };
+  // Node skips CA text that holds no certificate, and then trusts nothing; kubectl refuses it.
+  if (tls.ca && !tls.ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new SkupperError('CONFIG', `the kubeconfig's certificate-authority (-data) of cluster "${cluster}" cannot be used: it holds no PEM certificate (-----BEGIN CERTIFICATE-----): fix it, or get a fresh kubeconfig from your cluster admin`);
+  }
+  // One context for all of it (the cost of a start-up); field by field only to name what failed.
+  try {
+    createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+    return;
+  } catch {
+    // named below
+  }
+  if (tls.ca) tryContext({ ca: tls.ca }, `certificate-authority (-data) of cluster "${cluster}"`);
+  if (tls.cert) tryContext({ cert: tls.cert }, `client-certificate (-data) of user "${user}"`);
+  if (tls.key) tryContext({ key: tls.key }, `client-key (-data) of user "${user}"`);
+  if (tls.cert && tls.key) tryContext({ cert: tls.cert, key: tls.key }, `client-certificate and client-key of user "${user}" (they are not a pair)`);
 }
 
 function fileOrData(file: unknown, data: unknown): string | undefined {

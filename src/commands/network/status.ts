@@ -46,7 +46,7 @@ export class NetworkStatusCommand extends ClusterCommand {
       const { contexts } = await kubeconfigContexts({ kubeconfig: this.kubeconfig, env });
       if (contexts.length === 0) throw usageError('--all-contexts: the kubeconfig defines no contexts');
       refs = contexts.map((context) => ({ context }));
-    } else refs = [{ context: this.kubeContext ?? (await kubeconfigContexts({ kubeconfig: this.kubeconfig, env })).current ?? '' }];
+    } else refs = [{ context: this.kubeContext || ((await kubeconfigContexts({ kubeconfig: this.kubeconfig, env })).current ?? '') }];
     const { readContexts } = await import('../../network/read.js');
     const { buildNetwork } = await import('../../network/graph.js');
     const snapshots = await readContexts(refs, this.connectionSettings());
