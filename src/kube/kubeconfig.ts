@@ -145,7 +145,6 @@ export function resolveKubeconfig(inputs: KubeconfigInputs, parseYaml: ParseYaml
   if (!user) config.users.push((user = { name: context.context.user || 'flags', user: {} }));
   context.context.user = user.name;
   applyOverrides(cluster, user, o);
-  checkReferencedFiles(cluster, user, o);
   const namespace = inputs.namespace || (typeof context.context.namespace === 'string' ? context.context.namespace : '') || 'default';
   return { source: 'files', files, config: { ...config, 'current-context': contextName }, contextName, server: cluster.cluster.server, namespace, cluster, user };
 }
@@ -184,7 +183,9 @@ function applyOverrides(cluster: RawCluster, user: RawUser, o: KubeconfigOverrid
  * The files the cluster and user entries in use name, read as client-go reads them when it loads the
  * kubeconfig: one that cannot be read is named with its field and entry, not as a bare ENOENT.
  */
-function checkReferencedFiles(cluster: RawCluster, user: RawUser, o: KubeconfigOverrides): void {
+export function checkReferencedFiles(resolved: ResolvedKubeconfig, o: KubeconfigOverrides = {}): void {
+  if (resolved.source !== 'files') return;
+  const { cluster, user } = resolved;
   const fields: [Record<string, unknown>, string, string][] = [
     [cluster.cluster, 'certificate-authority', o.certificateAuthority ? '--certificate-authority' : `certificate-authority of cluster "${cluster.name}"`],
     [user.user, 'client-certificate', `client-certificate of user "${user.name}"`],
@@ -273,9 +274,10 @@ function readKubeconfig(file: string, parseYaml: ParseYaml): Partial<RawKubeconf
     if (doc === undefined) doc = parseYaml(text);
   } catch (err) {
     if (err instanceof YamlNeeded) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
+    // A file-system error has a syscall (the YAML parser's errors have codes too).
+    const { code, syscall } = err as NodeJS.ErrnoException;
     if (code === 'EISDIR') throw new SkupperError('CONFIG', `kubeconfig file ${file} is a directory: pass the file itself with --kubeconfig`);
-    if (code) throw new SkupperError('CONFIG', `kubeconfig file ${file} cannot be read: ${code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    if (syscall) throw new SkupperError('CONFIG', `kubeconfig file ${file} cannot be read: ${code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
     throw new SkupperError('CONFIG', `kubeconfig file ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   if (doc === null || doc === undefined) return {};

@@ -16,7 +16,8 @@ const CLUSTER_KEYS = new Set(['server', 'certificate-authority', 'certificate-au
 const USER_KEYS = new Set(['client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'token', 'tokenFile', 'exec', 'as', 'extensions']);
 const EXEC_KEYS = new Set(['command', 'args', 'env', 'apiVersion', 'installHint', 'interactiveMode']);
 
-export type FastPathResult = { source: AuthSource } | { declined: string };
+/** checkTls() refuses TLS material that a request would fail on, naming its field (connect() calls it). */
+export type FastPathResult = { source: AuthSource; checkTls: () => void } | { declined: string };
 
 export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, string | undefined>): FastPathResult {
   if (resolved.source !== 'files') return { declined: 'in-cluster service account' };
@@ -45,7 +46,6 @@ export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, strin
   if (cert) tls.cert = cert;
   const key = fileOrData(user['client-key'], user['client-key-data']);
   if (key) tls.key = key;
-  checkTlsMaterial(tls, resolved.cluster.name, resolved.user.name);
   const headers: Headers = {};
   if (typeof user.as === 'string' && user.as) headers['Impersonate-User'] = user.as;
   // kubectl's tokenFile (client-node reads only a "token-file" key, which this path declines).
@@ -55,6 +55,7 @@ export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, strin
   const via = `fast path (${[cert ? 'client certificate' : '', exec ? 'exec plugin' : '', token ? 'bearer token' : ''].filter(Boolean).join(', ') || 'no credentials'})`;
   const fixed: Credentials = { tls, headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers };
   return {
+    checkTls: () => checkTlsMaterial(tls, resolved.cluster.name, resolved.user.name),
     source: {
       server: server.replace(/\/$/, ''),
       via,
