@@ -134,6 +134,8 @@ export function resolveKubeconfig(inputs: KubeconfigInputs, parseYaml: ParseYaml
   if (typeof cluster?.cluster?.server !== 'string' || !cluster.cluster.server) {
     throw new SkupperError('CONFIG', `context "${contextName}" names cluster "${context.context.cluster ?? ''}", which the kubeconfig does not define with a server`);
   }
+  // A server without a scheme (-s 10.0.0.1:6443) is https, as kubectl takes it.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(cluster.cluster.server)) cluster.cluster.server = `https://${cluster.cluster.server}`;
   context.context.cluster = cluster.name;
   let user = config.users.find((u) => u.name === context.context.user);
   if (!user && o.user) throw new SkupperError('CONFIG', `user "${o.user}" (from --user) is not in the kubeconfig: use one of: ${config.users.map((u) => u.name).sort().join(', ') || 'none defined'}`);
