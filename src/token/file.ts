@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { inputError, SkupperError } from '../errors.js';
+import { isDeviceTarget } from '../files/secret-file.js';
 import { SKUPPER_API_VERSION, type AccessToken } from '../kube/resources.js';
 import { loadYaml as yaml } from '../yaml.js';
 import { looksLikeJwt, parseIssuer, peekClaims, rfc3339 } from './claims.js';
@@ -74,6 +75,7 @@ export async function parseTokenFile(text: string, path: string): Promise<Access
 
 /** Refuses at once a token file name that writing would refuse later. */
 export function checkNewFile(path: string): void {
+  if (isDeviceTarget(path)) return; // /dev/null, /dev/stdout: written in place
   if (existsSync(path) && statSync(path).isDirectory()) throw inputError(`cannot write ${path}: it is a folder; name a file in it`);
   if (existsSync(path)) throw inputError(`${path} already exists: remove it or choose another file name`);
   if (!existsSync(dirname(resolve(path)))) throw inputError(`cannot write ${path}: folder ${dirname(resolve(path))} does not exist`);
