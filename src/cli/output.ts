@@ -33,9 +33,21 @@ export function table(headers: string[], rows: string[][], opts: { noHeaders?: b
 
 /** One object as itself; several as a kubectl-style List so that `kubectl apply -f` takes it. */
 export async function renderObjects(objects: unknown[], format: OutputFormat, opts: { single?: boolean } = {}): Promise<string> {
+  objects = objects.map(withoutManagedFields);
   const data = opts.single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects };
   if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
   return (await loadYaml()).stringify(data, { lineWidth: 0 });
+}
+
+/**
+ * metadata.managedFields is the API server's bookkeeping of who set which field: kubectl leaves it
+ * out of every output (unless --show-managed-fields), and so do we.
+ */
+export function withoutManagedFields<T>(object: T): T {
+  const metadata = (object as { metadata?: Record<string, unknown> } | null)?.metadata;
+  if (!metadata || typeof metadata !== 'object' || !('managedFields' in metadata)) return object;
+  const { managedFields: _omitted, ...rest } = metadata;
+  return { ...object, metadata: rest };
 }
 
 /** YAML documents separated by ---, the form `kubectl apply -f -` and upstream tools read. */
@@ -71,6 +83,7 @@ type Meta = { kind?: string; apiVersion?: string; metadata: { name: string; name
 
 /** Renders a list of objects in any ListFormat (yaml/json as a List). */
 export async function renderList<T extends Meta>(objects: T[], format: ListFormat, columns: Column<T>[], opts: { noHeaders?: boolean; resource: string; namespaces?: boolean }): Promise<string> {
+  objects = objects.map(withoutManagedFields);
   switch (format.kind) {
     case 'yaml':
     case 'json':
