@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { inputError, SkupperError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 
@@ -38,9 +39,22 @@ export function isDeviceTarget(path: string): boolean {
   }
 }
 
-export async function writeSecretFile(path: string, content: string, opts: { overwrite?: boolean } = {}): Promise<string> {
+/** The command's own output streams, which /dev/stdout and /dev/stderr name. */
+export interface OwnStreams {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export async function writeSecretFile(path: string, content: string, opts: { overwrite?: boolean; streams?: OwnStreams } = {}): Promise<string> {
   if (path === '') throw inputError('the file name is empty: name a file, or leave the flag out to print to stdout');
   const target = resolve(path);
+  // Our own stdout or stderr: written through the stream (reopening it fails for a socket, ENXIO).
+  const own = /^\/(dev|proc\/self)\/(stdout|stderr|fd\/[12])$/.exec(target);
+  if (own && opts.streams) {
+    const stream = /stdout|fd\/1/.test(own[2]!) ? opts.streams.stdout : opts.streams.stderr;
+    await new Promise<void>((done, fail) => stream.write(content, (err) => (err ? fail(new SkupperError('IO', `cannot write ${path}: ${err.message}`, { cause: err })) : done())));
+    return target;
+  }
   if (isDeviceTarget(target)) return writeDevice(path, target, content);
   const folder = dirname(target);
   if (!existsSync(folder)) throw inputError(`cannot write ${path}: folder ${folder} does not exist`);

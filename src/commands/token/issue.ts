@@ -40,7 +40,7 @@ export class TokenIssueCommand extends ClusterCommand {
     const redeem = `kubectl skupper token redeem ${this.file}`;
     let path: string;
     try {
-      path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem));
+      path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem), { streams: this.context });
     } catch (err) {
       issued.delivered();
       await issued.revoke();
