@@ -128,6 +128,11 @@ test('jsonpath: fields, indexes, wildcards, ranges and literals', () => {
   assert.is(compileJsonPath('{.items[*].l[*]}')(data), '1 2 3');
   assert.is(compileJsonPath('x{range .items[*]}[{.n}]{end}y')(data), 'x[a][b]y');
   assert.is(compileJsonPath('{.missing}')(data), '');
+  // kubectl's forms: an escaped dot inside a key, @ and {} for the whole object, quoted text, a } outside an action.
+  assert.is(compileJsonPath('{.labels.app\\.kubernetes\\.io/name}')({ labels: { 'app.kubernetes.io/name': 'web' } }), 'web');
+  assert.is(compileJsonPath('{range .items[*]}{@.n}{"\\t"}{end}')(data), 'a\tb\t');
+  assert.is(compileJsonPath('{}')({ a: 1 }), '{"a":1}');
+  assert.is(compileJsonPath("{'x'}}")(data), 'x}');
 });
 
 test.run();
