@@ -178,7 +178,7 @@ test('kubeconfig errors name the field at fault', async () => {
   for (const [name, change, expected] of cases) {
     const file = write(name, change);
     const line = failsWith(await plugin(['site', 'status', '-n', 'west', '--kubeconfig', file, '--context', 'west']), 1, name);
-    assert.match(line, expected, name);
+    assert.match(line, expected, `${name}: ${line}`);
     assert.not.match(line, /ENOENT|Unexpected token|spawn /, `${name}: no raw Node error`);
   }
   for (const [args, env, text] of [[['--kubeconfig', dir], {}, `kubeconfig file ${dir} (from --kubeconfig) is a directory`], [[], { KUBECONFIG: dir }, `kubeconfig file ${dir} (from KUBECONFIG) is a directory`]] as const) {
