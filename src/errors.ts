@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'API' // any other API failure
   | 'TOKEN_EXPIRED' // a token past its expiry
   | 'TOKEN_USED_UP' // a token whose redemptions are all made
-  | 'TOKEN_REFUSED'; // a grant server refused a token, or answered with something we refuse
+  | 'TOKEN_REFUSED' // a grant server refused a token, or answered with something we refuse
+  | 'TEMPLATE'; // an -o jsonpath template kubectl would refuse: exit 1, as kubectl
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['USAGE', 'INPUT']);
 

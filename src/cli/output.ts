@@ -2,6 +2,9 @@
 // lists come sorted by the caller, so the output is stable.
 import { usageError } from '../errors.js';
 import { loadYaml } from '../yaml.js';
+import { compileJsonPath } from './jsonpath.js';
+
+export { compileJsonPath };
 
 export type OutputFormat = 'yaml' | 'json';
 
@@ -30,9 +33,21 @@ export function table(headers: string[], rows: string[][], opts: { noHeaders?: b
 
 /** One object as itself; several as a kubectl-style List so that `kubectl apply -f` takes it. */
 export async function renderObjects(objects: unknown[], format: OutputFormat, opts: { single?: boolean } = {}): Promise<string> {
+  objects = objects.map(withoutManagedFields);
   const data = opts.single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects };
   if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
   return (await loadYaml()).stringify(data, { lineWidth: 0 });
+}
+
+/**
+ * metadata.managedFields is the API server's bookkeeping of who set which field: kubectl leaves it
+ * out of every output (unless --show-managed-fields), and so do we.
+ */
+export function withoutManagedFields<T>(object: T): T {
+  const metadata = (object as { metadata?: Record<string, unknown> } | null)?.metadata;
+  if (!metadata || typeof metadata !== 'object' || !('managedFields' in metadata)) return object;
+  const { managedFields: _omitted, ...rest } = metadata;
+  return { ...object, metadata: rest };
 }
 
 /** YAML documents separated by ---, the form `kubectl apply -f -` and upstream tools read. */
@@ -68,6 +83,7 @@ type Meta = { kind?: string; apiVersion?: string; metadata: { name: string; name
 
 /** Renders a list of objects in any ListFormat (yaml/json as a List). */
 export async function renderList<T extends Meta>(objects: T[], format: ListFormat, columns: Column<T>[], opts: { noHeaders?: boolean; resource: string; namespaces?: boolean }): Promise<string> {
+  objects = objects.map(withoutManagedFields);
   switch (format.kind) {
     case 'yaml':
     case 'json':
@@ -99,66 +115,6 @@ function customColumns(spec: string): { header: string; cell: (o: unknown) => st
     const get = compileJsonPath(path.startsWith('{') ? path : `{${path}}`);
     return { header, cell: (o: unknown) => get(o) || '<none>' };
   });
-}
-
-/**
- * kubectl's JSONPath template, the part people use: literal text, {.a.b}, {.list[0]}, {.list[*].x},
- * {range .items[*]}...{end}, and {"\n"}.
- */
-export function compileJsonPath(template: string): (data: unknown) => string {
-  const tokens: { text?: string; path?: string[]; range?: string[]; end?: true }[] = [];
-  const re = /\{([^}]*)\}/g;
-  let last = 0;
-  for (const m of template.matchAll(re)) {
-    if (m.index! > last) tokens.push({ text: template.slice(last, m.index) });
-    const inner = m[1]!.trim();
-    if (inner === 'end') tokens.push({ end: true });
-    else if (inner.startsWith('range ')) tokens.push({ range: splitPath(inner.slice(6).trim(), template) });
-    else if (/^".*"$/s.test(inner) || /^'.*'$/s.test(inner)) tokens.push({ text: inner.slice(1, -1).replace(/\\n/g, '\n').replace(/\\t/g, '\t') });
-    else tokens.push({ path: splitPath(inner, template) });
-    last = m.index! + m[0].length;
-  }
-  if (last < template.length) tokens.push({ text: template.slice(last) });
-  const render = (from: number, scope: unknown): [string, number] => {
-    let out = '';
-    for (let i = from; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (t.end) return [out, i];
-      if (t.text !== undefined) out += t.text;
-      else if (t.path) out += select(scope, t.path).map(show).join(' ');
-      else if (t.range) {
-        const endAt = render(i + 1, undefined)[1]; // where this range's {end} is
-        for (const item of select(scope, t.range)) out += render(i + 1, item)[0];
-        i = endAt;
-      }
-    }
-    return [out, tokens.length];
-  };
-  return (data) => render(0, data)[0];
-}
-
-function splitPath(path: string, template: string): string[] {
-  if (path !== '.' && !/^(\.[\w-]+|\[(\d+|\*)\])+$/.test(path.replace(/^@/, ''))) throw usageError(`invalid jsonpath "${template}": use paths such as {.items[*].metadata.name}`);
-  return [...path.replace(/^@/, '').matchAll(/\.([\w-]+)|\[(\d+|\*)\]/g)].map((m) => m[1] ?? `[${m[2]}]`);
-}
-
-function select(scope: unknown, path: string[]): unknown[] {
-  let current: unknown[] = [scope];
-  for (const step of path) {
-    current = current.flatMap((v) => {
-      if (v === null || v === undefined) return [];
-      if (step === '[*]') return Array.isArray(v) ? v : Object.values(v as object);
-      const index = step.match(/^\[(\d+)\]$/);
-      if (index) return Array.isArray(v) && Number(index[1]) < v.length ? [v[Number(index[1])]] : [];
-      const next = (v as Record<string, unknown>)[step];
-      return next === undefined ? [] : [next];
-    });
-  }
-  return current;
-}
-
-function show(value: unknown): string {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 /** kubectl's AGE: 45s, 3m20s, 25m, 5h10m, 30h, 3d4h, 40d, 2y30d. */

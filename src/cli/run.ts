@@ -10,6 +10,7 @@ import { commands } from '../commands/index.js';
 import { RootCommand } from '../commands/root.js';
 import { buildInfo } from '../build-info.js';
 import { overview } from './overview.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 export function binaryName(argv0: string | undefined): string {
   const name = basename(argv0 ?? 'kubectl-skupper').replace(/\.(mjs|js|ts|exe)$/, '');
@@ -142,6 +143,8 @@ function oneLine(message: string): string {
 
 /** Runs the CLI on this process's argv, streams and environment, and sets the exit code. */
 export async function runFromProcess(): Promise<void> {
+  // A reader that went away (`| head -1`, `| true`) ends us quietly, as it ends kubectl.
+  endQuietlyOnClosedPipe(process, (code) => process.exit(code));
   // Ctrl-C or SIGTERM: take back what the operation made so far, then end as a signal would. A
   // command that handles the signal itself (grant-server, --watch) and holds nothing keeps it.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

@@ -34,7 +34,7 @@ export class DoctorCommand extends ClusterCommand {
     const timeoutMs = this.timeoutMs();
     const { runDoctor, doctorClock } = await import('../doctor/doctor.js');
     const client = await this.client();
-    const report = await runDoctor(client, { context: this.kubeContext, siteName: this.name, timeoutMs: timeoutMs > 0 ? Math.min(timeoutMs, 5000) : 5000, clock: doctorClock(this.context.env) });
+    const report = await runDoctor(client, { context: this.kubeContext || undefined, siteName: this.name, timeoutMs: timeoutMs > 0 ? Math.min(timeoutMs, 5000) : 5000, clock: doctorClock(this.context.env) });
     if (format) this.context.stdout.write(await renderObjects([report], format, { single: true }));
     else this.context.stdout.write(this.render(report));
     return report.passed ? 0 : 1;

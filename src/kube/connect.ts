@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { SkupperError } from '../errors.js';
 import { useDefaultTrust } from '../tls-trust.js';
 import { KubeClient } from './client.js';
-import { loadKubeconfig, type KubeconfigInputs, type KubeconfigOverrides } from './kubeconfig.js';
+import { checkReferencedFiles, loadKubeconfig, type KubeconfigInputs, type KubeconfigOverrides } from './kubeconfig.js';
 import { withGroups, type AuthSource } from './transport-auth.js';
 import { fastPath } from './transport-fast.js';
 import { Transport, type Limits, type Logger } from './transport.js';
@@ -27,9 +27,16 @@ export type ConnectionSettings = Omit<KubeconfigInputs, 'env' | 'homeDir'> & {
 export async function connect(settings: ConnectionSettings): Promise<KubeClient> {
   const env = settings.env ?? process.env;
   const resolved = await loadKubeconfig({ ...settings, env, homeDir: env.HOME || homedir() });
+  checkReferencedFiles(resolved, settings.overrides);
+  // Groups alone would reach the server as our own user with extra groups; client-go refuses that.
+  const impersonated = settings.overrides?.as || (resolved.source === 'files' && typeof resolved.user.user.as === 'string' && resolved.user.user.as);
+  if ((settings.asGroups ?? []).length > 0 && !impersonated) {
+    throw new SkupperError('USAGE', 'requesting uid or groups without impersonating a user: --as-group needs --as <user> too');
+  }
   let source: AuthSource;
   try {
     const fast = fastPath(resolved, env);
+    if ('source' in fast) fast.checkTls();
     source = 'source' in fast ? fast.source : await clientNode(resolved, fast.declined);
   } catch (err) {
     if (err instanceof SkupperError) throw err;

@@ -2,7 +2,7 @@
 // --kubeconfig, else every file in KUBECONFIG (first one to define a name wins), else
 // ~/.kube/config, else the in-cluster service account. Pure file reading, so it is unit-testable.
 // Files are read by kubeconfig-yaml.ts; the yaml library is loaded only for what that declines.
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { SkupperError } from '../errors.js';
 import { loadYaml } from '../yaml.js';
@@ -109,7 +109,8 @@ export function resolveKubeconfig(inputs: KubeconfigInputs, parseYaml: ParseYaml
   // kubectl works from --server alone (with --token or --insecure-skip-tls-verify) when there is no kubeconfig.
   if (files.length === 0 && !o.server) return inCluster(inputs);
   const config = files.length > 0 ? mergeFiles(files, parseYaml) : serverOnlyConfig();
-  const contextName = inputs.context ?? config['current-context'];
+  // An empty --context is no --context, as in kubectl: the current context.
+  const contextName = inputs.context || config['current-context'];
   const contextNames = config.contexts.map((c) => c.name).sort();
   if (!contextName) {
     throw new SkupperError(
@@ -133,9 +134,16 @@ export function resolveKubeconfig(inputs: KubeconfigInputs, parseYaml: ParseYaml
   if (typeof cluster?.cluster?.server !== 'string' || !cluster.cluster.server) {
     throw new SkupperError('CONFIG', `context "${contextName}" names cluster "${context.context.cluster ?? ''}", which the kubeconfig does not define with a server`);
   }
+  // A server without a scheme (-s 10.0.0.1:6443) is https, as kubectl takes it.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(cluster.cluster.server)) cluster.cluster.server = `https://${cluster.cluster.server}`;
   context.context.cluster = cluster.name;
   let user = config.users.find((u) => u.name === context.context.user);
   if (!user && o.user) throw new SkupperError('CONFIG', `user "${o.user}" (from --user) is not in the kubeconfig: use one of: ${config.users.map((u) => u.name).sort().join(', ') || 'none defined'}`);
+  // A context naming a user nobody defined would go out without credentials (kubectl asks for a
+  // password); a --token stands in for it.
+  if (!user && typeof context.context.user === 'string' && context.context.user && o.token === undefined) {
+    throw new SkupperError('CONFIG', `context "${contextName}" names user "${context.context.user}", which the kubeconfig does not define: add it under users, or set the context's user to one of: ${config.users.map((u) => u.name).sort().join(', ') || 'none defined'}`);
+  }
   if (!user) config.users.push((user = { name: context.context.user || 'flags', user: {} }));
   context.context.user = user.name;
   applyOverrides(cluster, user, o);
@@ -173,10 +181,46 @@ function applyOverrides(cluster: RawCluster, user: RawUser, o: KubeconfigOverrid
   if (o.as !== undefined) u.as = o.as;
 }
 
+/**
+ * The files the cluster and user entries in use name, read as client-go reads them when it loads the
+ * kubeconfig: one that cannot be read is named with its field and entry, not as a bare ENOENT.
+ */
+export function checkReferencedFiles(resolved: ResolvedKubeconfig, o: KubeconfigOverrides = {}): void {
+  if (resolved.source !== 'files') return;
+  const { cluster, user } = resolved;
+  const fields: [Record<string, unknown>, string, string][] = [
+    [cluster.cluster, 'certificate-authority', o.certificateAuthority ? '--certificate-authority' : `certificate-authority of cluster "${cluster.name}"`],
+    [user.user, 'client-certificate', `client-certificate of user "${user.name}"`],
+    [user.user, 'client-key', `client-key of user "${user.name}"`],
+    [user.user, 'tokenFile', `tokenFile of user "${user.name}"`],
+  ];
+  for (const [section, key, what] of fields) {
+    const path = section[key];
+    if (typeof path !== 'string' || !path) continue;
+    const problem = unreadable(path);
+    if (problem) throw new SkupperError('CONFIG', `the kubeconfig's ${what} (${path}) cannot be read: ${problem}: fix the path${what.startsWith('--') ? '' : `, or give the file's content as ${key === 'tokenFile' ? 'token' : `${key}-data`}`}`);
+  }
+}
+
+/** Why a file cannot be read as one, in a person's words; undefined when it can. */
+function unreadable(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return 'it is a directory';
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    return (err as Error).message;
+  }
+}
+
 function kubeconfigFiles(inputs: KubeconfigInputs): string[] {
   if (inputs.kubeconfig) {
     const file = resolve(inputs.kubeconfig);
     if (!existsSync(file)) throw new SkupperError('CONFIG', `kubeconfig file ${file} (from --kubeconfig) does not exist`);
+    if (statSync(file).isDirectory()) throw new SkupperError('CONFIG', `kubeconfig file ${file} (from --kubeconfig) is a directory: pass the file itself, such as ${join(file, 'config')}`);
     return [file];
   }
   const env = inputs.env.KUBECONFIG;
@@ -185,6 +229,8 @@ function kubeconfigFiles(inputs: KubeconfigInputs): string[] {
     // set it never falls back to ~/.kube/config (a typo must not silently reach another cluster).
     const listed = [...new Set(env.split(delimiter).filter(Boolean).map((f) => resolve(f)))];
     const files = listed.filter((f) => existsSync(f));
+    const dir = files.find((f) => statSync(f).isDirectory());
+    if (dir) throw new SkupperError('CONFIG', `kubeconfig file ${dir} (from KUBECONFIG) is a directory: list files in KUBECONFIG, such as ${join(dir, 'config')}`);
     if (files.length === 0) throw new SkupperError('CONFIG', `none of the files in KUBECONFIG exist (${listed.join(delimiter)}): fix KUBECONFIG or pass --kubeconfig`);
     return files;
   }
@@ -230,6 +276,10 @@ function readKubeconfig(file: string, parseYaml: ParseYaml): Partial<RawKubeconf
     if (doc === undefined) doc = parseYaml(text);
   } catch (err) {
     if (err instanceof YamlNeeded) throw err;
+    // A file-system error has a syscall (the YAML parser's errors have codes too).
+    const { code, syscall } = err as NodeJS.ErrnoException;
+    if (code === 'EISDIR') throw new SkupperError('CONFIG', `kubeconfig file ${file} is a directory: pass the file itself with --kubeconfig`);
+    if (syscall) throw new SkupperError('CONFIG', `kubeconfig file ${file} cannot be read: ${code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
     throw new SkupperError('CONFIG', `kubeconfig file ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   if (doc === null || doc === undefined) return {};

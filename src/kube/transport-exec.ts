@@ -9,6 +9,7 @@ export interface ExecConfig {
   command?: string;
   args?: string[] | null;
   env?: { name: string; value: string }[] | null;
+  installHint?: string;
 }
 
 export interface ExecCredential {
@@ -56,18 +57,28 @@ export class ExecCredentials {
         signal.removeEventListener('abort', onAbort);
         if (signal.aborted) return reject(signal.reason);
         const what = `the kubeconfig's exec credential plugin "${command}"`;
-        if (failed) return reject(new SkupperError('CONFIG', `${what} cannot run: ${failed.message}`, { cause: failed }));
+        if (failed) return reject(notRunnable(what, failed, this.exec.installHint));
         if (code !== 0) return reject(new SkupperError('CONFIG', `${what} failed (exit ${code}): ${oneLine(stderr) || 'no message'}`));
+        let credential: ExecCredential;
         try {
-          const credential = JSON.parse(stdout) as ExecCredential;
-          if (!credential?.status) throw new Error('no "status" in its output');
-          resolve(credential);
+          credential = JSON.parse(stdout) as ExecCredential;
         } catch (err) {
-          reject(new SkupperError('CONFIG', `${what} printed no ExecCredential: ${(err as Error).message}`, { cause: err }));
+          const shown = oneLine(stdout).slice(0, 80);
+          return reject(new SkupperError('CONFIG', `${what} printed ${shown ? `"${shown}"` : 'nothing'}, not an ExecCredential (JSON): check its command and args in the kubeconfig`, { cause: err }));
         }
+        if (!credential?.status) return reject(new SkupperError('CONFIG', `${what} printed JSON without a "status": it must print an ExecCredential (client.authentication.k8s.io)`));
+        resolve(credential);
       });
     });
   }
+}
+
+/** A plugin that does not start: not installed (kubectl's "executable ... not found"), or not executable. */
+function notRunnable(what: string, err: NodeJS.ErrnoException, installHint: string | undefined): SkupperError {
+  const hint = installHint ? oneLine(installHint) : 'install it, or fix exec.command in the kubeconfig';
+  if (err.code === 'ENOENT') return new SkupperError('CONFIG', `${what} is not installed (executable not found on PATH): ${hint}`, { cause: err });
+  if (err.code === 'EACCES') return new SkupperError('CONFIG', `${what} is not executable (permission denied): ${hint}`, { cause: err });
+  return new SkupperError('CONFIG', `${what} cannot run: ${err.message}`, { cause: err });
 }
 
 function oneLine(text: string): string {

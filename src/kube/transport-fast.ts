@@ -6,6 +6,8 @@
 // proves it over a corpus); anything it does not know exactly it declines, with the reason, and
 // client-node handles it.
 import { readFileSync } from 'node:fs';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { SkupperError } from '../errors.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 import type { AuthSource, Credentials, Headers, TlsMaterial } from './transport-auth.js';
 import { ExecCredentials, type ExecConfig } from './transport-exec.js';
@@ -14,7 +16,8 @@ const CLUSTER_KEYS = new Set(['server', 'certificate-authority', 'certificate-au
 const USER_KEYS = new Set(['client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'token', 'tokenFile', 'exec', 'as', 'extensions']);
 const EXEC_KEYS = new Set(['command', 'args', 'env', 'apiVersion', 'installHint', 'interactiveMode']);
 
-export type FastPathResult = { source: AuthSource } | { declined: string };
+/** checkTls() refuses TLS material that a request would fail on, naming its field (connect() calls it). */
+export type FastPathResult = { source: AuthSource; checkTls: () => void } | { declined: string };
 
 export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, string | undefined>): FastPathResult {
   if (resolved.source !== 'files') return { declined: 'in-cluster service account' };
@@ -52,6 +55,7 @@ export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, strin
   const via = `fast path (${[cert ? 'client certificate' : '', exec ? 'exec plugin' : '', token ? 'bearer token' : ''].filter(Boolean).join(', ') || 'no credentials'})`;
   const fixed: Credentials = { tls, headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers };
   return {
+    checkTls: () => checkTlsMaterial(tls, resolved.cluster.name, resolved.user.name),
     source: {
       server: server.replace(/\/$/, ''),
       via,
@@ -68,6 +72,36 @@ export function fastPath(resolved: ResolvedKubeconfig, env: Record<string, strin
       },
     },
   };
+}
+
+/**
+ * Material that TLS would refuse at the first request, named by its field now: a bad client
+ * certificate otherwise fails as a TLS error that reads like a CA problem.
+ */
+function checkTlsMaterial(tls: TlsMaterial, cluster: string, user: string): void {
+  const tryContext = (options: SecureContextOptions, what: string) => {
+    try {
+      createSecureContext(options);
+    } catch (err) {
+      const reason = /no start line|no PEM|PEM/i.test((err as Error).message) ? 'it is not PEM (-----BEGIN ...)' : (err as Error).message;
+      throw new SkupperError('CONFIG', `the kubeconfig's ${what} cannot be used: ${reason}: fix it, or get a fresh kubeconfig from your cluster admin`, { cause: err });
+    }
+  };
+  // Node skips CA text that holds no certificate, and then trusts nothing; kubectl refuses it.
+  if (tls.ca && !tls.ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new SkupperError('CONFIG', `the kubeconfig's certificate-authority (-data) of cluster "${cluster}" cannot be used: it holds no PEM certificate (-----BEGIN CERTIFICATE-----): fix it, or get a fresh kubeconfig from your cluster admin`);
+  }
+  // One context for all of it (the cost of a start-up); field by field only to name what failed.
+  try {
+    createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+    return;
+  } catch {
+    // named below
+  }
+  if (tls.ca) tryContext({ ca: tls.ca }, `certificate-authority (-data) of cluster "${cluster}"`);
+  if (tls.cert) tryContext({ cert: tls.cert }, `client-certificate (-data) of user "${user}"`);
+  if (tls.key) tryContext({ key: tls.key }, `client-key (-data) of user "${user}"`);
+  if (tls.cert && tls.key) tryContext({ cert: tls.cert, key: tls.key }, `client-certificate and client-key of user "${user}" (they are not a pair)`);
 }
 
 function fileOrData(file: unknown, data: unknown): string | undefined {

@@ -148,10 +148,17 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Streams the objects as listed, then each one that changes (sorted by namespace and name; deletions left out), until the signal aborts. */
-export async function streamObjects<T>(client: KubeClient, opts: FollowOptions<T>, signal: AbortSignal, onObjects: (objects: T[]) => void): Promise<void> {
+/**
+ * Streams the objects as listed, then each one that changes (sorted by namespace and name; deletions
+ * left out), until the signal aborts. A named object that the first list lacks ends the stream with
+ * `missing()`, as `kubectl get <name> -w` does: it would otherwise wait for nothing, forever.
+ */
+export async function streamObjects<T>(client: KubeClient, opts: FollowOptions<T>, signal: AbortSignal, onObjects: (objects: T[]) => void, missing?: () => SkupperError): Promise<void> {
   const order = (o: T) => `${(o as Named).metadata.namespace ?? ''}/${(o as Named).metadata.name}`;
-  await follow(client, { ...opts, persist: true }, signal, (_, changes) => {
+  let first = true;
+  await follow(client, { ...opts, persist: true }, signal, (objects, changes) => {
+    if (first && opts.name && objects.size === 0 && missing) throw missing();
+    first = false;
     onObjects(changes.filter((c) => c.type !== 'DELETED').map((c) => c.object).sort((a, b) => compareText(order(a), order(b))));
     return false;
   });

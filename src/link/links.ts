@@ -39,7 +39,7 @@ export async function generateLinks(client: KubeClient, opts: GenerateOptions): 
 export async function listLinks(client: KubeClient, name?: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<Link[]> {
   if (name) {
     const link = await client.find(LINKS, name);
-    if (!link) throw new SkupperError('NOT_FOUND', `there is no link "${name}" in namespace "${client.namespace}": see "kubectl skupper link status"`);
+    if (!link) throw linkNotFound(name, client.namespace);
     return [link];
   }
   const list = await client.list(LINKS, opts.namespace ?? client.namespace, { labelSelector: opts.labelSelector });
@@ -107,7 +107,11 @@ export async function deleteLink(client: KubeClient, name: string, opts: GoneOpt
 
 /** Streams the links (as listed, then each one that changes) until the signal aborts. */
 export function followLinks(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (links: Link[]) => void): Promise<void> {
-  return streamObjects(client, { type: LINKS, ...opts }, signal, onChanges);
+  return streamObjects(client, { type: LINKS, ...opts }, signal, onChanges, () => linkNotFound(opts.name!, opts.namespace));
+}
+
+function linkNotFound(name: string, namespace: string): SkupperError {
+  return new SkupperError('NOT_FOUND', `there is no link "${name}" in namespace "${namespace}": see "kubectl skupper link status"`);
 }
 
 export interface LinkChanges {

@@ -1,6 +1,6 @@
 // Reads the Sites and Links that one kubeconfig context (and namespace) shows. A context that
 // cannot be read becomes a snapshot with its error: one bad context must not hide the others.
-import { SkupperError } from '../errors.js';
+import { SkupperError, type ErrorCode } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { connect, type ConnectionSettings } from '../kube/connect.js';
 import { LINKS, SITES, type Link, type Site } from '../kube/resources.js';
@@ -14,6 +14,8 @@ export interface Snapshot {
   links: Link[];
   /** Why the context could not be read; sites and links are then empty. */
   error?: string;
+  /** The error's code, for a command that fails when no context could be read. */
+  errorCode?: ErrorCode;
   /** True when the API server could not be reached at all (as against refused or failed). */
   unreachable?: boolean;
 }
@@ -41,6 +43,6 @@ export async function readContext(ref: SiteRef, settings: ContextSettings): Prom
     return { context: ref.context, namespace, server, sites: sites.items, links: links.items };
   } catch (err) {
     if (!(err instanceof SkupperError)) throw err;
-    return { context: ref.context, namespace, server, sites: [], links: [], error: err.message, unreachable: err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' };
+    return { context: ref.context, namespace, server, sites: [], links: [], error: err.message, errorCode: err.code, unreachable: err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' };
   }
 }

@@ -18,14 +18,18 @@ export function parseSiteRef(text: string, flag: string): SiteRef {
   const context = slash >= 0 ? trimmed.slice(0, slash) : trimmed;
   const namespace = slash >= 0 ? trimmed.slice(slash + 1) : undefined;
   if (!context) throw usageError(`invalid ${flag} "${text}": use CONTEXT or CONTEXT/NAMESPACE`);
+  if (namespace === '') throw usageError(`invalid ${flag} "${text}": the namespace after "/" is empty: use CONTEXT or CONTEXT/NAMESPACE`);
   if (namespace !== undefined) checkName(namespace, `namespace in ${flag}`);
   return { context, namespace };
 }
 
-/** A comma-separated list of references; repeated ones count once. */
+/** A comma-separated list of references; repeated ones count once. An empty entry is a typo, refused. */
 export function parseSiteRefs(text: string, flag: string): SiteRef[] {
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  if (parts.length === 0) throw usageError(`${flag} needs at least one context`);
+  const form = 'list contexts as CONTEXT[/NAMESPACE],... (e.g. west,east/team-a)';
+  if (text.trim() === '') throw usageError(`${flag} is empty: ${form}`);
+  const parts = text.split(',').map((p) => p.trim());
+  const empty = parts.findIndex((p) => p === '');
+  if (empty >= 0) throw usageError(`invalid ${flag} "${text}": entry ${empty + 1} is empty: ${form}`);
   const refs = parts.map((p) => parseSiteRef(p, flag));
   return refs.filter((r, i) => refs.findIndex((o) => refKey(o) === refKey(r)) === i);
 }

@@ -46,7 +46,7 @@ export function byNamespaceAndName(a: { metadata: { name: string; namespace?: st
 export async function resolveSite(client: KubeClient, name?: string, namespace = client.namespace, opts: { flag?: string } = {}): Promise<Site> {
   if (name) {
     const site = await client.find(SITES, name, namespace);
-    if (!site) throw new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status"`);
+    if (!site) throw siteNotFound(name, namespace);
     return site;
   }
   const sites = await listSites(client, namespace);
@@ -55,6 +55,10 @@ export async function resolveSite(client: KubeClient, name?: string, namespace =
     throw new SkupperError('USAGE', `namespace "${namespace}" has several sites (${sites.map((s) => s.metadata.name).join(', ')}): name the one you mean${opts.flag ? ` with ${opts.flag}` : ''}`);
   }
   return sites[0]!;
+}
+
+export function siteNotFound(name: string, namespace: string): SkupperError {
+  return new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status"`);
 }
 
 export function noSite(namespace: string): SkupperError {
@@ -209,5 +213,5 @@ export async function settleSite(client: KubeClient, site: Site, mode: Exclude<W
 
 /** Streams the sites (as listed, then each one that changes) until the signal aborts. */
 export function followSites(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (sites: Site[]) => void): Promise<void> {
-  return streamObjects(client, { type: SITES, ...opts }, signal, onChanges);
+  return streamObjects(client, { type: SITES, ...opts }, signal, onChanges, () => siteNotFound(opts.name!, opts.namespace));
 }

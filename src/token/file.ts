@@ -4,7 +4,9 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { inputError, SkupperError } from '../errors.js';
+import { isDeviceTarget } from '../files/secret-file.js';
 import { SKUPPER_API_VERSION, type AccessToken } from '../kube/resources.js';
 import { loadYaml as yaml } from '../yaml.js';
 import { looksLikeJwt, parseIssuer, peekClaims, rfc3339 } from './claims.js';
@@ -73,16 +75,18 @@ export async function parseTokenFile(text: string, path: string): Promise<Access
 
 /** Refuses at once a token file name that writing would refuse later. */
 export function checkNewFile(path: string): void {
+  if (isDeviceTarget(path)) return; // /dev/null, /dev/stdout: written in place
   if (existsSync(path) && statSync(path).isDirectory()) throw inputError(`cannot write ${path}: it is a folder; name a file in it`);
   if (existsSync(path)) throw inputError(`${path} already exists: remove it or choose another file name`);
   if (!existsSync(dirname(resolve(path)))) throw inputError(`cannot write ${path}: folder ${dirname(resolve(path))} does not exist`);
 }
 
-/** Reads and strictly parses a token file. */
 /** A token file is a few kilobytes; anything far larger is not one, and is not read. */
 export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
-export async function readTokenFile(path: string): Promise<AccessToken> {
+/** Reads and strictly parses a token file; "-" reads it from `stdin` (`... | kubectl skupper token redeem -`). */
+export async function readTokenFile(path: string, stdin?: Readable): Promise<AccessToken> {
+  if (path === '-' && stdin) return parseTokenFile(await readTokenStream(stdin), 'the token on stdin');
   let text: string;
   try {
     const info = await stat(path);
@@ -95,4 +99,18 @@ export async function readTokenFile(path: string): Promise<AccessToken> {
     throw inputError(code === 'ENOENT' ? `token file ${path} does not exist` : `cannot read token file ${path}: ${code ?? (err as Error).message}`);
   }
   return parseTokenFile(text, path);
+}
+
+/** Standard input up to MAX_TOKEN_FILE_BYTES: a token is a few kilobytes, and a stream may never end. */
+async function readTokenStream(stdin: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > MAX_TOKEN_FILE_BYTES) throw inputError(`the token on stdin is not a usable token: it is over ${MAX_TOKEN_FILE_BYTES} bytes, far more than a token; check what is piped in`);
+    chunks.push(buffer);
+  }
+  if (size === 0) throw inputError('the token on stdin is empty: pipe a token file in, as in "kubectl skupper token redeem - < west.yaml"');
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -7,7 +7,7 @@ import { waitFor } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { resolveSite } from '../site/sites.js';
 import { MANAGED_BY } from '../link/credentials.js';
-import { peekClaims, rfc3339 } from './claims.js';
+import { parseIssuer, peekClaims, rfc3339 } from './claims.js';
 import { parseGrantResponse } from './response.js';
 import { cleanupReserve } from './issue.js';
 import { postCode } from './post.js';
@@ -40,9 +40,21 @@ export async function redeemToken(client: KubeClient, token: AccessToken, opts: 
   refuseIfExpired(token, opts.now);
   const name = opts.name ?? token.metadata.name;
   const [site, links] = await Promise.all([resolveSite(client), client.list(LINKS)]);
+  refuseOwnToken(token, site);
   const existing = links.items.filter((l) => l.metadata.name === name || (l.metadata.name.startsWith(`${name}-`) && l.spec.tlsCredentials === name));
   if (existing.length > 0) return { links: existing.map((l) => l.metadata.name).sort(), secret: name, existed: true };
   return opts.viaController ? viaController(client, token, name, opts) : direct(client, site, token, name, opts);
+}
+
+/**
+ * A token issued by this very site would link the site to itself: the router would dial its own
+ * listener, and a use of the token would be spent on it. Refused before the grant server is asked.
+ */
+function refuseOwnToken(token: AccessToken, site: Site): void {
+  const iss = peekClaims(token.spec.code)?.claims.iss;
+  const issuer = typeof iss === 'string' ? parseIssuer(iss) : undefined;
+  if (!issuer || issuer.uid !== site.metadata.uid) return;
+  throw new SkupperError('INPUT', `token "${token.metadata.name}" was issued by site "${site.metadata.name}" in namespace "${site.metadata.namespace}", the site it would be redeemed into: a site cannot link to itself; redeem it in the other site's namespace or cluster (with -n or --context)`);
 }
 
 async function direct(client: KubeClient, site: Site, token: AccessToken, name: string, opts: RedeemOptions): Promise<RedeemResult> {

@@ -10,6 +10,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { cluster } from '../support/cluster.js';
+import { runIntoClosedPipe } from '../support/closed-pipe.js';
+import { CLOSED_PIPE_EXIT_CODE } from '../../src/cli/closed-pipe.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const node = join(root, 'node_modules', 'node', 'bin', 'node');
@@ -69,6 +71,16 @@ test('the packaged executable loads client-node (a SEA asset) for kubeconfigs th
     assert.match(denied.output, /403 Forbidden/);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('the packaged executable into a closed pipe ends quietly with 141, as the bundle does', async () => {
+  const c = await cluster();
+  const exe = join(root, 'dist', 'kubectl-skupper-linux-amd64');
+  for (const args of [['version'], ['site', '--help'], ['link', 'status', '-n', 'west', '--kubeconfig', c.kubeconfig]]) {
+    const result = await runIntoClosedPipe(exe, args, { env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' } });
+    assert.is(result.stderr, '', args.join(' '));
+    assert.is(result.code, CLOSED_PIPE_EXIT_CODE, args.join(' '));
   }
 });
 

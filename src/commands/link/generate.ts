@@ -51,7 +51,7 @@ export class LinkGenerateCommand extends ClusterCommand {
     const text = format === 'json' ? await renderObjects(objects, 'json') : await renderDocuments(objects);
     if (this.outputFile !== undefined) {
       const { writeSecretFile } = await import('../../files/secret-file.js');
-      const path = await writeSecretFile(this.outputFile, text);
+      const path = await writeSecretFile(this.outputFile, text, { streams: this.context });
       this.context.stderr.write(`Link manifest written to ${path}: apply it on the other site with "kubectl apply -f ${this.outputFile}".\n`);
       return 0;
     }

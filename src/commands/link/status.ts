@@ -49,8 +49,7 @@ export class LinkStatusCommand extends ClusterCommand {
     if (this.watch) {
       const opts = { namespace: this.allNamespaces ? '' : client.namespace, name: this.name, labelSelector: this.selector };
       const render = (links: Link[], noHeaders: boolean) => renderList(links, format, LINK_COLUMNS, { noHeaders, resource: 'link.skupper.io', namespaces: this.allNamespaces });
-      await streamList((t) => this.context.stdout.write(t), (signal, on) => followLinks(client, opts, signal, on), render, this.noHeaders);
-      return 0;
+      return streamList((t) => this.context.stdout.write(t), (signal, on) => followLinks(client, opts, signal, on), render, this.noHeaders);
     }
     let links: Link[];
     if (this.wait) {

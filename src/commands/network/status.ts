@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { renderObjects, table } from '../../cli/output.js';
-import { usageError } from '../../errors.js';
+import { SkupperError, usageError } from '../../errors.js';
 import type { Network } from '../../network/graph.js';
 import { exclusive } from '../../site/validate.js';
 import { compareText } from '../../compare.js';
@@ -46,10 +46,16 @@ export class NetworkStatusCommand extends ClusterCommand {
       const { contexts } = await kubeconfigContexts({ kubeconfig: this.kubeconfig, env });
       if (contexts.length === 0) throw usageError('--all-contexts: the kubeconfig defines no contexts');
       refs = contexts.map((context) => ({ context }));
-    } else refs = [{ context: this.kubeContext ?? (await kubeconfigContexts({ kubeconfig: this.kubeconfig, env })).current ?? '' }];
+    } else refs = [{ context: this.kubeContext || ((await kubeconfigContexts({ kubeconfig: this.kubeconfig, env })).current ?? '') }];
     const { readContexts } = await import('../../network/read.js');
     const { buildNetwork } = await import('../../network/graph.js');
     const snapshots = await readContexts(refs, this.connectionSettings());
+    // Nothing read at all is a failure, not a network of errors: one line, and a non-zero exit.
+    if (snapshots.every((s) => s.error)) {
+      const first = snapshots[0]!;
+      const message = snapshots.length === 1 ? first.error! : `could read none of the ${snapshots.length} contexts: ${snapshots.map((s) => `${s.context || '(current)'}: ${s.error}`).join('; ')}`;
+      throw new SkupperError(first.errorCode ?? 'API', message);
+    }
     const network = buildNetwork(snapshots);
     if (format === 'json' || format === 'yaml') this.context.stdout.write(await renderObjects([network], format, { single: true }));
     else if (format === 'dot' || format === 'mermaid') {

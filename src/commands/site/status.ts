@@ -39,8 +39,7 @@ export class SiteStatusCommand extends ClusterCommand {
     if (this.watch) {
       const opts = { namespace: this.allNamespaces ? '' : client.namespace, name: this.name, labelSelector: this.selector };
       const render = (sites: Site[], noHeaders: boolean) => renderList(sites, format, SITE_COLUMNS, { noHeaders, resource: 'site.skupper.io', namespaces: this.allNamespaces });
-      await streamList((t) => this.context.stdout.write(t), (signal, on) => followSites(client, opts, signal, on), render, this.noHeaders);
-      return 0;
+      return streamList((t) => this.context.stdout.write(t), (signal, on) => followSites(client, opts, signal, on), render, this.noHeaders);
     }
     const sites = this.name ? [await resolveSite(client, this.name)] : await listSites(client, this.allNamespaces ? '' : client.namespace, { labelSelector: this.selector });
     if ((format.kind === 'yaml' || format.kind === 'json') && this.name) {

@@ -25,7 +25,7 @@ export class TokenInspectCommand extends BaseCommand {
   async run(): Promise<number> {
     const format = parseOutputFormat(this.output);
     const [{ readTokenFile }, { describeToken }] = await Promise.all([import('../../token/file.js'), import('../../token/inspect.js')]);
-    const token = await readTokenFile(this.file);
+    const token = await readTokenFile(this.file, this.context.stdin);
     const d = describeToken(token);
     if (format) {
       this.context.stdout.write(await renderObjects([d], format, { single: true }));

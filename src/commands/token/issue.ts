@@ -32,7 +32,7 @@ export class TokenIssueCommand extends ClusterCommand {
     const redemptionsAllowed = positive(this.redemptionsAllowed, '--redemptions-allowed');
     const cost = positive(this.cost, '--cost');
     const timeoutMs = this.timeoutMs();
-    const [{ writeSecretFile }, { issueToken }, { renderTokenFile, checkNewFile }] = await Promise.all([import('../../files/secret-file.js'), import('../../token/issue.js'), import('../../token/file.js')]);
+    const [{ isDeviceTarget, writeSecretFile }, { issueToken }, { renderTokenFile, checkNewFile }] = await Promise.all([import('../../files/secret-file.js'), import('../../token/issue.js'), import('../../token/file.js')]);
     // Before anything is made in the cluster: a grant whose token cannot be written helps nobody.
     checkNewFile(this.file);
     this.progress('Waiting for a grant server to fill in the grant...');
@@ -40,7 +40,7 @@ export class TokenIssueCommand extends ClusterCommand {
     const redeem = `kubectl skupper token redeem ${this.file}`;
     let path: string;
     try {
-      path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem));
+      path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem), { streams: this.context });
     } catch (err) {
       issued.delivered();
       await issued.revoke();
@@ -48,9 +48,12 @@ export class TokenIssueCommand extends ClusterCommand {
     }
     issued.delivered();
     const expires = issued.claims.exp * 1000;
-    this.out(
+    // Written to a device such as /dev/stdout: the token is the output, this summary goes to stderr.
+    const device = isDeviceTarget(this.file);
+    const say = (text: string) => (device ? this.context.stderr.write(`${text}\n`) : this.out(text));
+    say(
       [
-        `Token file ${path} written (mode 0600) for site "${issued.site.metadata.name}".`,
+        device ? `Token written to ${path} for site "${issued.site.metadata.name}".` : `Token file ${path} written (mode 0600) for site "${issued.site.metadata.name}".`,
         `It expires at ${new Date(expires).toISOString().replace(/\.\d+Z$/, 'Z')} (in ${formatDuration(Math.max(0, Math.round((expires - Date.now()) / 1000) * 1000))}) or after ${redemptionsAllowed} use${redemptionsAllowed === 1 ? '' : 's'}, whichever comes first.`,
         'Transfer the file to the other site (anyone holding it can link to this site) and run there:',
         '',

@@ -19,6 +19,7 @@ export class TokenRedeemCommand extends ClusterCommand {
       ['Redeem a token', '$0 token redeem west.yaml'],
       ['Redeem and wait until the link is ready', '$0 token redeem west.yaml --wait ready --timeout 2m'],
       ['Let the site\'s controller redeem it', '$0 token redeem west.yaml --via-controller'],
+      ['Redeem a token read from stdin ("-")', 'ssh west cat west.yaml | $0 token redeem -'],
     ],
   });
 
@@ -37,7 +38,7 @@ export class TokenRedeemCommand extends ClusterCommand {
     const timeoutMs = this.timeoutMs();
     const deadline = Date.now() + timeoutMs;
     const [{ readTokenFile }, { redeemToken }] = await Promise.all([import('../../token/file.js'), import('../../token/redeem.js')]);
-    const token = await readTokenFile(this.file);
+    const token = await readTokenFile(this.file, this.context.stdin);
     const client = await this.client();
     this.progress(this.viaController ? 'Waiting for the site\'s controller to redeem the token...' : 'Redeeming the token...');
     const result = await redeemToken(client, token, { name: this.name, cost, viaController: this.viaController, timeoutMs });
