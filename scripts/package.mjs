@@ -173,7 +173,7 @@ await Promise.all(built.map(async (target) => {
 const complete = targets.length === allTargets.length;
 const manifestOut = process.env.KUBECTL_SKUPPER_MANIFEST ?? (complete ? undefined : join(dist, 'plugin.yaml'));
 const { out, changed } = generate({ dist, uriBase: args['uri-base'], ...(manifestOut ? { out: manifestOut, template: null } : {}) });
-log(`${changed.length ? `wrote ${changed.map((f) => relative(root, f)).join(' and ')}` : `${relative(root, out)} unchanged`}${complete ? '' : ' (not all targets built: plugin.yaml left alone)'}`);
+log(`${changed.length ? `wrote ${changed.map((f) => relative(root, f)).join(' and ')}` : `${relative(root, out)} unchanged`}${complete || process.env.KUBECTL_SKUPPER_MANIFEST ? '' : ' (not all targets built: plugin.yaml left alone)'}`);
 
 console.log(['target            executable  archive', ...built.map((t) =>
   `${`${t.os}/${t.arch}`.padEnd(17)} ${mib(statSync(t.output).size).padStart(10)}  ${mib(t.archiveSize).padStart(9)}  dist/${t.archive}`)].join('\n'));
