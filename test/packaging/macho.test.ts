@@ -3,8 +3,7 @@
 // signed ad hoc by scripts/macho-sign.mjs) must pass our verifier (test/support/macho-verify.ts)
 // and go-macho's reading (test/packaging/macho-check), and both must reject broken variants.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +12,6 @@ import * as assert from 'uvu/assert';
 import { CPU_TYPE_X86_64, readMachO, verifyMachO } from '../support/macho-verify.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const node = join(root, 'node_modules', 'node', 'bin', 'node');
 
 // The .mjs packaging helpers (plain JS, no types).
 const sea = (await import(join(root, 'scripts', 'package-sea.mjs'))) as {
@@ -101,12 +99,9 @@ t("Node's own signature left in place after injection is refused by both readers
   const base = readFileSync(sea.nodeBase('darwin-x64', sea.DARWIN_NODE_VERSION));
   const { dataoff: oldOff, datasize: oldSize } = readMachO(base).signatures[0]!;
   const apple = base.subarray(oldOff, oldOff + oldSize);
-  const injected = join(ctx.work, 'injected');
-  writeFileSync(injected, signer.removeSignature(base));
-  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
-  execFileSync(node, [postject, injected, 'NODE_SEA_BLOB', ctx.blobFile, '--sentinel-fuse', SEA_FUSE, '--macho-segment-name', 'NODE_SEA'], { stdio: 'ignore' });
-  // Our signer lays out LC_CODE_SIGNATURE and __LINKEDIT; then its SuperBlob is swapped for Node's.
-  const laidOut = signer.signAdHoc(readFileSync(injected), 'kubectl-skupper');
+  // The injected file with our signature's layout (LC_CODE_SIGNATURE, __LINKEDIT), Node's SuperBlob
+  // in place of ours.
+  const laidOut = ctx.macho;
   const { dataoff } = readMachO(laidOut).signatures[0]!;
   const bytes = Buffer.concat([laidOut.subarray(0, dataoff), apple]);
   const grow = apple.length - (laidOut.length - dataoff);
