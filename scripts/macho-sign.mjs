@@ -105,8 +105,8 @@ export function removeSignature(input) {
   const trimmed = buf.subarray(0, dataoff);
   const after = parse(trimmed, { loose: true });
   setLinkedit(trimmed, after, dataoff - after.linkedit.fileoff);
-  parse(trimmed);
-  return Buffer.from(trimmed);
+  parse(trimmed); // throws unless the result is consistent
+  return trimmed;
 }
 
 function blobHeader(magic, length) {
