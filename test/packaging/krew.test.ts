@@ -1,7 +1,8 @@
-// The release path as a user meets it: package the linux/amd64 single executable, validate the
-// krew manifest with krew's own validator, install it with krew into an isolated KREW_ROOT, and run
-// it through kubectl's plugin discovery with no Node on PATH, against the local cluster.
-import { spawn } from 'node:child_process';
+// The release path as a user meets it: package the single executables, validate the krew manifest
+// with krew's own validator, install every platform with krew (KREW_OS/KREW_ARCH) into isolated
+// KREW_ROOTs and check each is that platform's executable (the macOS one's signature too), and run
+// the linux/amd64 one through kubectl's plugin discovery with no Node on PATH, against the cluster.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,22 @@ import { parse } from 'yaml';
 import { cluster } from '../support/cluster.js';
 import { runIntoClosedPipe } from '../support/closed-pipe.js';
 import { CLOSED_PIPE_EXIT_CODE } from '../../src/cli/closed-pipe.js';
+import { executableKind, type ExecutableKind } from '../support/executable-header.js';
+import { CPU_TYPE_X86_64, verifyMachO } from '../support/macho-verify.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const node = join(root, 'node_modules', 'node', 'bin', 'node');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+// Every krew platform and the executable it must install: darwin/arm64 gets the x86-64 build
+// (Rosetta 2), because the npm registry has no Node 24 for darwin-arm64.
+const PLATFORMS: { os: string; arch: string; archive: string; kind: ExecutableKind }[] = [
+  { os: 'linux', arch: 'amd64', archive: 'kubectl-skupper-linux-amd64.tar.gz', kind: { format: 'ELF', cpu: 'x86-64' } },
+  { os: 'linux', arch: 'arm64', archive: 'kubectl-skupper-linux-arm64.tar.gz', kind: { format: 'ELF', cpu: 'arm64' } },
+  { os: 'darwin', arch: 'amd64', archive: 'kubectl-skupper-darwin-amd64.tar.gz', kind: { format: 'Mach-O', cpu: 'x86-64' } },
+  { os: 'darwin', arch: 'arm64', archive: 'kubectl-skupper-darwin-amd64.tar.gz', kind: { format: 'Mach-O', cpu: 'x86-64' } },
+  { os: 'windows', arch: 'amd64', archive: 'kubectl-skupper-windows-amd64.zip', kind: { format: 'PE', cpu: 'x86-64' } },
+];
 
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -26,17 +40,24 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
   });
 }
 
-test('package linux/amd64, validate the manifest, krew install it, and run it without Node', async () => {
+test('package every target, validate the manifest, krew install each platform, and run linux/amd64 without Node', async () => {
   const c = await cluster();
   const work = mkdtempSync(join(tmpdir(), 'ks-krew-'));
-  const env = { KUBECTL_SKUPPER_MANIFEST: join(work, 'skupper.yaml'), TEST_KUBECONFIG: c.kubeconfig };
+  const keep = join(work, 'platforms');
+  const manifest = join(work, 'skupper.yaml');
+  const env = { KUBECTL_SKUPPER_MANIFEST: manifest, KUBECTL_SKUPPER_KREW_KEEP: keep, TEST_KUBECONFIG: c.kubeconfig };
   try {
-    const pack = await run(node, ['scripts/package.mjs', '--targets', 'linux-amd64'], env);
+    // Explicit targets: no registry lookup for a native darwin/arm64 Node during tests.
+    const pack = await run(node, ['scripts/package.mjs', '--targets', 'linux-amd64,linux-arm64,darwin-amd64,windows-amd64'], env);
     assert.is(pack.code, 0, pack.output);
+    const selectors = [...readFileSync(manifest, 'utf8').matchAll(/os: (\w+)\n\s+arch: (\w+)/g)].map((m) => `${m[1]}/${m[2]}`);
+    assert.equal(selectors, PLATFORMS.map((p) => `${p.os}/${p.arch}`));
     const krew = await run('bash', ['test/packaging/krew-install.sh'], env);
     assert.is(krew.code, 0, krew.output);
     for (const check of [
-      /PASS.*validate-krew-manifest/,
+      /PASS.*validate-krew-manifest plugin\.yaml/,
+      /PASS.*validate-krew-manifest installed all 5 platforms/,
+      ...PLATFORMS.map((p) => new RegExp(`PASS: KREW_OS=${p.os} KREW_ARCH=${p.arch} kubectl krew install --archive=${p.archive.replace(/\./g, '\\.')}: ${p.kind.format} ${p.kind.cpu} executable`)),
       /PASS.*kubectl krew install --manifest=.* --archive=kubectl-skupper-linux-amd64\.tar\.gz/,
       /PASS.*kubectl skupper version/,
       /PASS.*kubectl skupper link status --kubeconfig/,
@@ -44,6 +65,20 @@ test('package linux/amd64, validate the manifest, krew install it, and run it wi
       assert.match(krew.output, check);
     }
     assert.not.match(krew.output, /FAIL/);
+
+    // What krew installed, read here too: the header, and the macOS signature by both readers.
+    const blob = join(root, '.cache', 'package', 'darwin-x64.blob');
+    const checker = execFileSync('bash', [join(root, 'test', 'packaging', 'macho-check', 'build.sh')], { encoding: 'utf8' }).trim();
+    for (const p of PLATFORMS) {
+      const exe = join(keep, `${p.os}-${p.arch}`, 'store', 'skupper', `v${version}`, p.os === 'windows' ? 'kubectl-skupper.exe' : 'kubectl-skupper');
+      const bytes = readFileSync(exe);
+      assert.equal(executableKind(bytes), p.kind, `${p.os}/${p.arch}`);
+      if (p.os === 'darwin') {
+        assert.equal(verifyMachO(bytes, { cputype: CPU_TYPE_X86_64, blob: readFileSync(blob) }), [], `${p.os}/${p.arch}`);
+        const theirs = spawnSync(checker, [exe, blob], { encoding: 'utf8' });
+        assert.is(theirs.stdout.trim(), 'ok', `go-macho on ${p.os}/${p.arch}: ${theirs.stdout}${theirs.stderr}`);
+      }
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
