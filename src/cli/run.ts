@@ -148,9 +148,14 @@ export async function runFromProcess(): Promise<void> {
     process.on(signal, () => {
       // Counted now: a command's once-listener removes itself before our import below settles.
       const handledElsewhere = process.listenerCount(signal) > 1;
-      void import('../interrupt.js').then(async ({ hasPendingUndo, undoAll }) => {
-        if (!hasPendingUndo() && handledElsewhere) return;
-        await undoAll();
+      void import('../interrupt.js').then(async ({ hasPendingUndo, interruptNote, undoAll, whenReleased }) => {
+        // Past a point of no return the operation finishes first (see operation.ts).
+        await whenReleased();
+        const note = interruptNote();
+        if (!hasPendingUndo() && !note && handledElsewhere) return;
+        const undone = await undoAll();
+        if (note) process.stderr.write(`interrupted: ${note}\n`);
+        else if (undone > 0) process.stderr.write('interrupted: what the command had made so far was taken back; nothing stays\n');
         process.exit(code);
       });
     });
@@ -168,4 +173,6 @@ export async function runFromProcess(): Promise<void> {
     // bin/kubectl-skupper passes its own name; a single executable's argv[1] is itself.
     process.env.KUBECTL_SKUPPER_ARGV0 ?? process.argv[1],
   );
+  // A signal held back while the command finished goes ahead now.
+  (await import('../interrupt.js')).releaseAll();
 }

@@ -26,6 +26,8 @@ export class KubeClient {
   constructor(
     readonly transport: Transport,
     namespace: string,
+    /** The invocation's target flags (" --context C -n N", as given; see target-flags.ts), for the commands messages suggest. */
+    readonly flags = '',
   ) {
     this.server = transport.server;
     this.namespace = namespace;
@@ -78,11 +80,13 @@ export class KubeClient {
     return { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion }, items };
   }
 
-  async create<T>(type: ResourceType<T>, object: T, namespace = this.namespace, opts: { dryRun?: boolean } = {}): Promise<T> {
+  /** `cleanup`: finishing an operation past its point of no return, allowed a few seconds past --timeout as undoing one is. */
+  async create<T>(type: ResourceType<T>, object: T, namespace = this.namespace, opts: { dryRun?: boolean; cleanup?: boolean } = {}): Promise<T> {
     const name = (object as { metadata?: { name?: string } }).metadata?.name;
     return this.call<T>('POST', this.path(type, namespace), call('create', type, namespace, name, this.server), {
       body: object,
       query: { dryRun: opts.dryRun ? 'All' : undefined },
+      cleanup: opts.cleanup,
     });
   }
 

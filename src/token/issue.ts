@@ -11,23 +11,25 @@ import { requireLinkAccess } from '../link/manifests.js';
 import { buildClaims, type TokenClaims } from './claims.js';
 import { signingKeyFor } from './signing-keys.js';
 import { loadJose, signClaims } from './jwt.js';
-import { onInterrupt } from '../interrupt.js';
+import { Operation } from '../operation.js';
+import { requireAccess, type Need } from '../kube/access.js';
 
 export interface IssueOptions {
   windowMs: number;
   redemptionsAllowed: number;
   cost: number;
   timeoutMs: number;
+  /** Records the grant; committed once the grant is filled (the command finishes it with done(), or undo() if the token cannot be written). */
+  op?: Operation;
 }
+
+/** What issuing needs, checked before the grant is made: making it, waiting for it, and deleting it when no grant server answers. */
+const ISSUE_NEEDS: Need[] = [['create', 'skupper.io', 'accessgrants'], ['get', 'skupper.io', 'accessgrants'], ['list', 'skupper.io', 'accessgrants'], ['watch', 'skupper.io', 'accessgrants'], ['delete', 'skupper.io', 'accessgrants']];
 
 export interface IssuedToken {
   token: AccessToken;
   site: Site;
   claims: TokenClaims;
-  /** Deletes the grant, for when the token cannot be delivered after all. */
-  revoke: () => Promise<void>;
-  /** The token is delivered: an interrupt no longer deletes the grant. */
-  delivered: () => void;
 }
 
 /** Refuses, with what to do, a site that cannot issue tokens. */
@@ -38,7 +40,7 @@ export function requireIssuingSite(site: Site): void {
 
 export async function issueToken(client: KubeClient, opts: IssueOptions): Promise<IssuedToken> {
   loadJose().catch(() => undefined); // a failure surfaces where the code is signed
-  const site = await resolveSite(client);
+  const [site] = await Promise.all([resolveSite(client), requireAccess(client, ISSUE_NEEDS, 'issuing a token')]);
   requireIssuingSite(site);
   const namespace = client.namespace;
   const name = `${site.metadata.name}-${randomUUID()}`;
@@ -59,24 +61,21 @@ export async function issueToken(client: KubeClient, opts: IssueOptions): Promis
     metadata: { name, ownerReferences: [{ apiVersion: site.apiVersion, kind: 'Site', name: site.metadata.name, uid: site.metadata.uid! }] },
     spec: { redemptionsAllowed: opts.redemptionsAllowed, expirationWindow: formatDuration(opts.windowMs), code },
   };
-  await client.create(ACCESS_GRANTS, grant, namespace);
-  const revoke = () => client.delete(ACCESS_GRANTS, name, namespace, { cleanup: true }).catch(() => undefined);
-  const delivered = onInterrupt(revoke);
-  let filled: AccessGrant;
-  try {
-    filled = await waitForGrant(client, name, opts.timeoutMs);
-  } catch (err) {
-    delivered();
-    await revoke();
-    throw err;
-  }
+  const op = opts.op ?? new Operation();
+  const filled = await op.run(async () => {
+    await op.create(() => client.create(ACCESS_GRANTS, grant, namespace), () => client.delete(ACCESS_GRANTS, name, namespace, { cleanup: true }));
+    const answered = await waitForGrant(client, name, opts.timeoutMs);
+    // The token exists now: from here a signal lets the command write it rather than delete the grant.
+    op.commit();
+    return answered;
+  });
   const token: AccessToken = {
     apiVersion: SKUPPER_API_VERSION,
     kind: 'AccessToken',
     metadata: { name },
     spec: { url: filled.status!.url!, code: filled.status!.code!, ca: filled.status!.ca!, linkCost: opts.cost },
   };
-  return { token, site, claims, revoke, delivered };
+  return { token, site, claims };
 }
 
 function isFilled(grant: AccessGrant | undefined): boolean {
