@@ -3,6 +3,7 @@
 // credentials from the kubeconfig (the fast path, or @kubernetes/client-node), so that every
 // failure passes through apiError.
 import { SkupperError } from '../errors.js';
+import { renderTargetFlags, type Target } from './target-flags.js';
 import { apiError, transportError, type CallContext } from './api-errors.js';
 import { apiVersionOf, type KubeList, type ResourceType } from './resources.js';
 import { RequestTimeout, timeoutError, type Response, type Transport } from './transport.js';
@@ -26,11 +27,21 @@ export class KubeClient {
   constructor(
     readonly transport: Transport,
     namespace: string,
-    /** The invocation's target flags (" --context C -n N", as given; see target-flags.ts), for the commands messages suggest. */
-    readonly flags = '',
+    /** Where the invocation pointed, as the person gave it (see target-flags.ts). */
+    readonly target: Target = {},
   ) {
     this.server = transport.server;
     this.namespace = namespace;
+  }
+
+  /** The invocation's target flags (" --context C -n N", those given), to complete the commands messages suggest. */
+  get flags(): string {
+    return renderTargetFlags(this.target);
+  }
+
+  /** The target flags naming `namespace` whether or not -n was given. */
+  flagsIn(namespace = this.namespace): string {
+    return renderTargetFlags({ ...this.target, namespace });
   }
 
   /** Requests sent so far (benchmarks count them, so that an N+1 pattern shows). */

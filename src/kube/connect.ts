@@ -1,7 +1,6 @@
 // Builds a KubeClient from kubectl-style connection settings: finds the kubeconfig, applies the
 // client flags, and takes credentials from the fast path when it can, else from
 // @kubernetes/client-node (loaded only then: it costs most of a command's start-up).
-import { renderTargetFlags } from './target-flags.js';
 import { homedir } from 'node:os';
 import { SkupperError } from '../errors.js';
 import { useDefaultTrust } from '../tls-trust.js';
@@ -45,7 +44,7 @@ export async function connect(settings: ConnectionSettings): Promise<KubeClient>
   }
   // Callers without limits of their own (tests, stand-ins, scripts) get 30 s per request, as before.
   const limits: Limits = settings.limits ?? { requestTimeoutMs: settings.requestTimeoutMs ?? 30_000 };
-  return new KubeClient(new Transport(source, limits, verbosity, log), resolved.namespace, renderTargetFlags({ kubeconfig: settings.kubeconfig, context: settings.context, namespace: settings.namespace }));
+  return new KubeClient(new Transport(source, limits, verbosity, log), resolved.namespace, { kubeconfig: settings.kubeconfig, context: settings.context, namespace: settings.namespace });
 }
 
 async function clientNode(resolved: Parameters<typeof fastPath>[0], reason: string): Promise<AuthSource> {

@@ -26,7 +26,7 @@ export async function generateLinks(client: KubeClient, opts: GenerateOptions): 
   const certs = opts.generateCredential ? import('../certs/x509.js').then((m) => m.loadX509()) : undefined;
   certs?.catch(() => {}); // a failure surfaces where the certificate is made
   const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
-  requireLinkAccess(site);
+  requireLinkAccess(site, client.flags);
   const secretName = opts.tlsCredentials ?? `link-${site.metadata.name}`;
   const links = linkManifests(site, { name: opts.name, tlsCredentials: secretName, cost: opts.cost });
   if (!opts.generateCredential) return links;
@@ -39,7 +39,7 @@ export async function generateLinks(client: KubeClient, opts: GenerateOptions): 
 export async function listLinks(client: KubeClient, name?: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<Link[]> {
   if (name) {
     const link = await client.find(LINKS, name);
-    if (!link) throw new SkupperError('NOT_FOUND', `there is no link "${name}" in namespace "${client.namespace}": see "kubectl skupper link status"`);
+    if (!link) throw new SkupperError('NOT_FOUND', `there is no link "${name}" in namespace "${client.namespace}": see "kubectl skupper link status${client.flags}"`);
     return [link];
   }
   const list = await client.list(LINKS, opts.namespace ?? client.namespace, { labelSelector: opts.labelSelector });

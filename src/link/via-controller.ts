@@ -23,7 +23,7 @@ const UNDO_POLL_MS = 200;
 /** `op` records the Certificate asked for: committed once the Secret is issued; the caller ends it with done(), or undo() if it cannot deliver the manifest. */
 export async function generateLinksViaController(client: KubeClient, opts: GenerateOptions & { timeoutMs: number; op?: Operation }): Promise<(Secret | Link)[]> {
   const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
-  requireLinkAccess(site);
+  requireLinkAccess(site, client.flags);
   const name = opts.tlsCredentials ?? `link-${site.metadata.name}`;
   const links = linkManifests(site, { name: opts.name, tlsCredentials: name, cost: opts.cost });
   // A Secret of that name that the controller did not make: the controller will not sign over it,

@@ -46,19 +46,20 @@ export function byNamespaceAndName(a: { metadata: { name: string; namespace?: st
 export async function resolveSite(client: KubeClient, name?: string, namespace = client.namespace, opts: { flag?: string } = {}): Promise<Site> {
   if (name) {
     const site = await client.find(SITES, name, namespace);
-    if (!site) throw new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status"`);
+    if (!site) throw new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status${client.flagsIn(namespace)}"`);
     return site;
   }
   const sites = await listSites(client, namespace);
-  if (sites.length === 0) throw noSite(namespace);
+  if (sites.length === 0) throw noSite(namespace, client.flagsIn(namespace));
   if (sites.length > 1) {
     throw new SkupperError('USAGE', `namespace "${namespace}" has several sites (${sites.map((s) => s.metadata.name).join(', ')}): name the one you mean${opts.flag ? ` with ${opts.flag}` : ''}`);
   }
   return sites[0]!;
 }
 
-export function noSite(namespace: string): SkupperError {
-  return new SkupperError('NOT_FOUND', `there is no Skupper site in namespace "${namespace}": create one with "kubectl skupper site create <name>"`);
+/** `flags`: the invocation's target flags, to complete the suggested command. */
+export function noSite(namespace: string, flags = ''): SkupperError {
+  return new SkupperError('NOT_FOUND', `there is no Skupper site in namespace "${namespace}": create one with "kubectl skupper site create <name>${flags}"`);
 }
 
 export async function createSite(client: KubeClient, settings: SiteSettings, opts: { dryRun?: 'client' | 'server' } = {}): Promise<Site> {
@@ -66,7 +67,7 @@ export async function createSite(client: KubeClient, settings: SiteSettings, opt
   const existing = await listSites(client, namespace);
   if (existing.length > 0) {
     const names = existing.map((s) => `"${s.metadata.name}"`).join(', ');
-    throw new SkupperError('CONFLICT', `namespace "${namespace}" already has a site (${names}); a namespace holds one site: change it with "kubectl skupper site update"`);
+    throw new SkupperError('CONFLICT', `namespace "${namespace}" already has a site (${names}); a namespace holds one site: change it with "kubectl skupper site update${client.flags}", or see it with "kubectl skupper site status${client.flags}"`);
   }
   const site = siteManifest({ ...settings, namespace });
   if (opts.dryRun === 'client') return site;

@@ -33,15 +33,15 @@ export interface IssuedToken {
 }
 
 /** Refuses, with what to do, a site that cannot issue tokens. */
-export function requireIssuingSite(site: Site): void {
+export function requireIssuingSite(site: Site, flags = ''): void {
   if (site.spec.edge) throw new SkupperError('NOT_READY', `site "${site.metadata.name}" is an edge site: edge sites cannot accept incoming links, so they cannot issue tokens; issue the token on a site that is not an edge site`);
-  requireLinkAccess(site);
+  requireLinkAccess(site, flags);
 }
 
 export async function issueToken(client: KubeClient, opts: IssueOptions): Promise<IssuedToken> {
   loadJose().catch(() => undefined); // a failure surfaces where the code is signed
   const [site] = await Promise.all([resolveSite(client), requireAccess(client, ISSUE_NEEDS, 'issuing a token')]);
-  requireIssuingSite(site);
+  requireIssuingSite(site, client.flags);
   const namespace = client.namespace;
   const name = `${site.metadata.name}-${randomUUID()}`;
   const claims = buildClaims({
@@ -100,7 +100,7 @@ async function waitForGrant(client: KubeClient, name: string, timeoutMs: number)
     describeTimeout: (objects) => {
       const grant = objects.get(name);
       const said = grant?.status?.message ? `its status says "${grant.status.message}"` : 'it has no status: nothing serves AccessGrants in this namespace';
-      return `no grant server answered for AccessGrant "${name}" within ${formatDuration(timeoutMs)} (${said}): run "kubectl skupper grant-server -n ${client.namespace}" where both sites can reach it, or enable grants in the Skupper controller, then issue the token again (the grant was deleted)`;
+      return `no grant server answered for AccessGrant "${name}" within ${formatDuration(timeoutMs)} (${said}): run "kubectl skupper grant-server${client.flagsIn()}" where both sites can reach it, or enable grants in the Skupper controller, then issue the token again (the grant was deleted)`;
     },
   });
   return seen.get(name)!;
