@@ -44,7 +44,9 @@ export class LinkSitesCommand extends ClusterCommand {
     const { connectTo } = await import('../../network/read.js');
     const settings = this.connectionSettings();
     const [fromClient, toClient] = await Promise.all([connectTo(fromRef, settings), connectTo(toRef, settings)]);
-    const flags = (context: string, namespace: string) => `--context ${context} -n ${namespace}`;
+    const { renderTargetFlags } = await import('../../kube/target-flags.js');
+    // How a person names each end, --kubeconfig kept, for the commands messages suggest.
+    const flags = (context: string, namespace: string) => renderTargetFlags({ kubeconfig: this.kubeconfig, context, namespace }).trim();
     const { linkSites } = await import('../../link/sites.js');
     const { Operation } = await import('../../operation.js');
     const op = new Operation();
@@ -56,7 +58,7 @@ export class LinkSitesCommand extends ClusterCommand {
     );
     const names = result.links.map((l) => l.metadata.name);
     // All of it stands from here: a timed-out wait or a signal says so, and how to see or remove it.
-    const fromFlags = `${this.kubeconfig !== undefined ? ` --kubeconfig ${this.kubeconfig}` : ''} ${flags(fromRef.context, fromClient.namespace)}`;
+    const fromFlags = ` ${flags(fromRef.context, fromClient.namespace)}`;
     const standing = `Secret "${result.secret}" and ${names.length === 1 ? 'Link' : 'Links'} ${names.map((n) => `"${n}"`).join(', ')} were created on site "${result.from.metadata.name}" (${fromRef.context}/${fromClient.namespace}) and stay`;
     const inspect = `check: kubectl skupper link status${fromFlags}; remove: kubectl skupper link delete ${names[0]}${fromFlags}`;
     op.done(`${standing}, not yet Ready; ${inspect}`);
