@@ -25,7 +25,7 @@ export class Operation {
    * caller hears of it; a create the API server refused outright made nothing and is not undone.
    */
   async create<T>(send: () => Promise<T>, undo: () => Promise<unknown>): Promise<T> {
-    if (this.state === 'undone') throw new SkupperError('API', 'interrupted');
+    this.refuseIfUndone();
     const request = send();
     const recorded = request.then(
       () => void this.undos.push(undo),
@@ -44,6 +44,7 @@ export class Operation {
 
   /** The point of no return: from here a signal lets the operation finish instead of undoing it. */
   commit(): void {
+    this.refuseIfUndone();
     if (this.state !== 'open') return;
     this.state = 'committed';
     this.release = holdInterrupts();
@@ -67,11 +68,16 @@ export class Operation {
    * one (e.g. during a wait for Ready) ends the command saying `standing`.
    */
   done(standing?: string): void {
-    if (this.state === 'undone') return;
+    this.refuseIfUndone();
     this.state = 'done';
     this.unregister();
     onInterruptSay(standing);
     this.release?.();
+  }
+
+  /** An undo has begun (a signal): the command must not go on to make, commit or report anything. */
+  private refuseIfUndone(): void {
+    if (this.state === 'undone') throw new SkupperError('API', 'interrupted: what was made is being taken back');
   }
 
   /** Runs the making: a failure undoes what was made, then surfaces. */
