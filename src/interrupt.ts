@@ -42,6 +42,10 @@ export function holdInterrupts(): () => void {
   };
 }
 
+export function isHeld(): boolean {
+  return holds > 0;
+}
+
 /** Resolves once no operation holds signals back. */
 export function whenReleased(): Promise<void> {
   if (holds === 0) return Promise.resolve();

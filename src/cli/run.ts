@@ -144,15 +144,20 @@ function oneLine(message: string): string {
 export async function runFromProcess(): Promise<void> {
   // Ctrl-C or SIGTERM: take back what the operation made so far, then end as a signal would. A
   // command that handles the signal itself (grant-server, --watch) and holds nothing keeps it.
+  // One ending: a second Ctrl-C while an undo or a finishing operation runs must not exit before it is through.
+  let ending = false;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
       // Counted now: a command's once-listener removes itself before our import below settles.
       const handledElsewhere = process.listenerCount(signal) > 1;
-      void import('../interrupt.js').then(async ({ hasPendingUndo, interruptNote, undoAll, whenReleased }) => {
+      if (ending) return;
+      void import('../interrupt.js').then(async ({ hasPendingUndo, interruptNote, isHeld, undoAll, whenReleased }) => {
+        if (ending) return;
+        if (!hasPendingUndo() && !interruptNote() && !isHeld() && handledElsewhere) return;
+        ending = true;
         // Past a point of no return the operation finishes first (see operation.ts).
         await whenReleased();
         const note = interruptNote();
-        if (!hasPendingUndo() && !note && handledElsewhere) return;
         const undone = await undoAll();
         if (note) process.stderr.write(`interrupted: ${note}\n`);
         else if (undone > 0) process.stderr.write('interrupted: what the command had made so far was taken back; nothing stays\n');
