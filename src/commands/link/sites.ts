@@ -72,6 +72,7 @@ export class LinkSitesCommand extends ClusterCommand {
     }
     this.out(`Site "${result.from.metadata.name}" (${fromRef.context}/${fromClient.namespace}) links to site "${result.to.metadata.name}" (${toRef.context}/${toClient.namespace}) with ${names.length === 1 ? 'Link' : 'Links'} ${names.map((n) => `"${n}"`).join(', ')} and Secret "${result.secret}":`);
     this.context.stdout.write(linkTable(links));
+    (await import('../../interrupt.js')).onInterruptSay(`the command completed: ${standing}; ${inspect}`);
     return 0;
   }
 }
