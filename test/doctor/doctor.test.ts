@@ -127,7 +127,7 @@ test('an expired server certificate: named, with its date and the fix', async ()
   const res = await doctor(ns);
   assert.is(res.code, 1);
   const until = new X509Certificate(expired.cert).validToDate.toISOString().slice(0, 10);
-  assert.match(res.stdout, new RegExp(`\\n✗ Server certificate\\s+Secret "skupper-site-server": expired on ${until}\\n\\s+fix: the Skupper controller issues a new one when the Secret is gone: "kubectl delete secret skupper-site-server -n ${ns}"\\n`));
+  assert.match(res.stdout, new RegExp(`\\n✗ Server certificate\\s+Secret "skupper-site-server": expired on ${until}\\n\\s+fix: the Skupper controller issues a new one when the Secret is gone: "kubectl delete secret skupper-site-server --kubeconfig \\S+ -n ${ns}"\\n`));
   assert.match(res.stdout, /\n✓ Site CA\s+/);
 });
 
