@@ -147,13 +147,23 @@ export async function runFromProcess(): Promise<void> {
   endQuietlyOnClosedPipe(process, (code) => process.exit(code));
   // Ctrl-C or SIGTERM: take back what the operation made so far, then end as a signal would. A
   // command that handles the signal itself (grant-server, --watch) and holds nothing keeps it.
+  // One ending: a second Ctrl-C while an undo or a finishing operation runs must not exit before it is through.
+  let ending = false;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
       // Counted now: a command's once-listener removes itself before our import below settles.
       const handledElsewhere = process.listenerCount(signal) > 1;
-      void import('../interrupt.js').then(async ({ hasPendingUndo, undoAll }) => {
-        if (!hasPendingUndo() && handledElsewhere) return;
-        await undoAll();
+      if (ending) return;
+      void import('../interrupt.js').then(async ({ hasPendingUndo, interruptNote, isHeld, undoAll, whenReleased }) => {
+        if (ending) return;
+        if (!hasPendingUndo() && !interruptNote() && !isHeld() && handledElsewhere) return;
+        ending = true;
+        // Past a point of no return the operation finishes first (see operation.ts).
+        await whenReleased();
+        const note = interruptNote();
+        const undone = await undoAll();
+        if (note) process.stderr.write(`interrupted: ${note}\n`);
+        else if (undone > 0) process.stderr.write('interrupted: what the command had made so far was taken back; nothing stays\n');
         process.exit(code);
       });
     });
@@ -171,4 +181,6 @@ export async function runFromProcess(): Promise<void> {
     // bin/kubectl-skupper passes its own name; a single executable's argv[1] is itself.
     process.env.KUBECTL_SKUPPER_ARGV0 ?? process.argv[1],
   );
+  // A signal held back while the command finished goes ahead now.
+  (await import('../interrupt.js')).releaseAll();
 }

@@ -1,5 +1,6 @@
 // One line of the doctor's checklist. pass and fail are verdicts; warn is a doubt (something
 // optional is missing, or the doctor cannot tell); skip means an earlier failure makes it moot.
+import { renderTargetFlags } from '../kube/target-flags.js';
 import { SkupperError } from '../errors.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -33,11 +34,12 @@ export function cannotTell(id: string, title: string, err: unknown): Check {
 
 /** Where the doctor looks, to complete the commands it suggests. */
 export interface Where {
+  kubeconfig?: string;
   context?: string;
   namespace: string;
 }
 
-/** " --context C -n NS" (or without --context), to append to a suggested command. */
+/** " --kubeconfig K --context C -n NS" (those given; -n always), to append to a suggested command. */
 export function flagsFor(where: Where, withContext = true): string {
-  return `${withContext && where.context ? ` --context ${where.context}` : ''} -n ${where.namespace}`;
+  return renderTargetFlags({ kubeconfig: where.kubeconfig, context: withContext ? where.context : undefined, namespace: where.namespace });
 }

@@ -29,7 +29,7 @@ export interface DoctorOptions {
 
 export async function runDoctor(client: KubeClient, opts: DoctorOptions): Promise<DoctorReport> {
   const namespace = client.namespace;
-  const where: Where = { context: opts.context, namespace };
+  const where: Where = { kubeconfig: client.target.kubeconfig, context: opts.context, namespace };
   const caller = Promise.all([checkClock(client, opts.clock), checkPermissions(client, namespace)]);
   caller.catch(() => {}); // awaited below; only checkCrds's failure can leave it unawaited
   const crds = await checkCrds(client, namespace);

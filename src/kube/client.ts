@@ -3,6 +3,7 @@
 // credentials from the kubeconfig (the fast path, or @kubernetes/client-node), so that every
 // failure passes through apiError.
 import { SkupperError } from '../errors.js';
+import { renderTargetFlags, type Target } from './target-flags.js';
 import { apiError, transportError, type CallContext } from './api-errors.js';
 import { apiVersionOf, type KubeList, type ResourceType } from './resources.js';
 import { RequestTimeout, timeoutError, type Response, type Transport } from './transport.js';
@@ -30,9 +31,21 @@ export class KubeClient {
     namespace: string,
     /** How long the API server keeps one watch open (timeoutSeconds); follow() then watches again. */
     readonly watchSeconds = 300,
+    /** Where the invocation pointed, as the person gave it (see target-flags.ts). */
+    readonly target: Target = {},
   ) {
     this.server = transport.server;
     this.namespace = namespace;
+  }
+
+  /** The invocation's target flags (" --context C -n N", those given), to complete the commands messages suggest. */
+  get flags(): string {
+    return renderTargetFlags(this.target);
+  }
+
+  /** The target flags naming `namespace` whether or not -n was given. */
+  flagsIn(namespace = this.namespace): string {
+    return renderTargetFlags({ ...this.target, namespace });
   }
 
   /** Requests sent so far (benchmarks count them, so that an N+1 pattern shows). */
@@ -82,11 +95,13 @@ export class KubeClient {
     return { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion }, items };
   }
 
-  async create<T>(type: ResourceType<T>, object: T, namespace = this.namespace, opts: { dryRun?: boolean } = {}): Promise<T> {
+  /** `cleanup`: finishing an operation past its point of no return, allowed a few seconds past --timeout as undoing one is. */
+  async create<T>(type: ResourceType<T>, object: T, namespace = this.namespace, opts: { dryRun?: boolean; cleanup?: boolean } = {}): Promise<T> {
     const name = (object as { metadata?: { name?: string } }).metadata?.name;
     return this.call<T>('POST', this.path(type, namespace), call('create', type, namespace, name, this.server), {
       body: object,
       query: { dryRun: opts.dryRun ? 'All' : undefined },
+      cleanup: opts.cleanup,
     });
   }
 

@@ -51,7 +51,8 @@ export async function connect(settings: ConnectionSettings): Promise<KubeClient>
   }
   // Callers without limits of their own (tests, stand-ins, scripts) get 30 s per request, as before.
   const limits: Limits = settings.limits ?? { requestTimeoutMs: settings.requestTimeoutMs ?? 30_000 };
-  return new KubeClient(new Transport(source, limits, verbosity, log), resolved.namespace, watchSeconds(env));
+  const target = { kubeconfig: settings.kubeconfig, context: settings.context, namespace: settings.namespace };
+  return new KubeClient(new Transport(source, limits, verbosity, log), resolved.namespace, watchSeconds(env), target);
 }
 
 /** KUBECTL_SKUPPER_TEST_WATCH_SECONDS: short watches, so that tests see watches end and start again. */

@@ -26,7 +26,7 @@ export async function generateLinks(client: KubeClient, opts: GenerateOptions): 
   const certs = opts.generateCredential ? import('../certs/x509.js').then((m) => m.loadX509()) : undefined;
   certs?.catch(() => {}); // a failure surfaces where the certificate is made
   const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
-  requireLinkAccess(site);
+  requireLinkAccess(site, client.flags);
   const secretName = opts.tlsCredentials ?? `link-${site.metadata.name}`;
   const links = linkManifests(site, { name: opts.name, tlsCredentials: secretName, cost: opts.cost });
   if (!opts.generateCredential) return links;
@@ -39,7 +39,7 @@ export async function generateLinks(client: KubeClient, opts: GenerateOptions): 
 export async function listLinks(client: KubeClient, name?: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<Link[]> {
   if (name) {
     const link = await client.find(LINKS, name);
-    if (!link) throw linkNotFound(name, client.namespace);
+    if (!link) throw linkNotFound(name, client.namespace, client.flags);
     return [link];
   }
   const list = await client.list(LINKS, opts.namespace ?? client.namespace, { labelSelector: opts.labelSelector });
@@ -107,11 +107,11 @@ export async function deleteLink(client: KubeClient, name: string, opts: GoneOpt
 
 /** Streams the links (as listed, then each one that changes) until the signal aborts. */
 export function followLinks(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (links: Link[]) => void): Promise<void> {
-  return streamObjects(client, { type: LINKS, ...opts }, signal, onChanges, () => linkNotFound(opts.name!, opts.namespace));
+  return streamObjects(client, { type: LINKS, ...opts }, signal, onChanges, () => linkNotFound(opts.name!, opts.namespace, client.flagsIn(opts.namespace)));
 }
 
-function linkNotFound(name: string, namespace: string): SkupperError {
-  return new SkupperError('NOT_FOUND', `there is no link "${name}" in namespace "${namespace}": see "kubectl skupper link status"`);
+function linkNotFound(name: string, namespace: string, flags: string): SkupperError {
+  return new SkupperError('NOT_FOUND', `there is no link "${name}" in namespace "${namespace}": see "kubectl skupper link status${flags}"`);
 }
 
 export interface LinkChanges {

@@ -35,7 +35,7 @@ export function requireLinkAccess(site: Site, where = ''): void {
     throw new SkupperError('NOT_READY', `link access is not enabled on site "${name}": run "kubectl skupper site update --enable-link-access${where}" on it first`);
   }
   if (!site.status?.endpoints?.length) {
-    throw new SkupperError('NOT_READY', `site "${name}" has link access enabled but no endpoints yet: wait until "kubectl skupper site status" lists them, then try again`);
+    throw new SkupperError('NOT_READY', `site "${name}" has link access enabled but no endpoints yet: wait until "kubectl skupper site status${where}" lists them, then try again`);
   }
 }
 

@@ -7,6 +7,7 @@ import { LINKS, SECRETS, type Link, type Site } from '../kube/resources.js';
 import { resolveSite } from '../site/sites.js';
 import { linkCredentials, readIssuer } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
+import { Operation } from '../operation.js';
 
 export interface SiteEnd {
   client: KubeClient;
@@ -21,7 +22,8 @@ export interface LinkSitesResult {
   links: Link[];
 }
 
-export async function linkSites(from: SiteEnd, to: SiteEnd, opts: { name?: string; cost: number }): Promise<LinkSitesResult> {
+/** `op` records the Secret and Links, so that a failure or a signal leaves all of them or none; the caller ends it with done(). */
+export async function linkSites(from: SiteEnd, to: SiteEnd, opts: { name?: string; cost: number; op?: Operation }): Promise<LinkSitesResult> {
   const certs = import('../certs/x509.js').then((m) => m.loadX509());
   certs.catch(() => {}); // a failure surfaces where the certificate is made
   const [fromSite, toSite] = await Promise.all([resolveSite(from.client), resolveSite(to.client)]);
@@ -43,14 +45,12 @@ export async function linkSites(from: SiteEnd, to: SiteEnd, opts: { name?: strin
   }
   const ca = await readIssuer(to.client, toSite);
   const secret = await linkCredentials(ca, secretName, secretName);
-  await from.client.create(SECRETS, secret, namespace);
-  const created: Link[] = [];
-  try {
-    for (const link of links) created.push(await from.client.create(LINKS, link, namespace));
-  } catch (err) {
-    // Undo what this call made; the original failure is what the person needs to see.
-    await Promise.allSettled([...created.map((l) => from.client.delete(LINKS, l.metadata.name, namespace)), from.client.delete(SECRETS, secretName, namespace)]);
-    throw err;
-  }
+  const op = opts.op ?? new Operation();
+  const created = await op.run(async () => {
+    await op.create(() => from.client.create(SECRETS, secret, namespace), () => from.client.delete(SECRETS, secretName, namespace, { cleanup: true }));
+    const made: Link[] = [];
+    for (const link of links) made.push(await op.create(() => from.client.create(LINKS, link, namespace), () => from.client.delete(LINKS, link.metadata.name, namespace, { cleanup: true })));
+    return made;
+  });
   return { from: fromSite, to: toSite, secret: secretName, links: created };
 }

@@ -10,7 +10,7 @@ import { resolveSite } from '../site/sites.js';
 import { issuerOf } from './credentials.js';
 import { linkManifests, requireLinkAccess } from './manifests.js';
 import type { GenerateOptions } from './links.js';
-import { onInterrupt } from '../interrupt.js';
+import { Operation } from '../operation.js';
 
 const complete = (s: Secret | undefined) => Boolean(s?.data?.['tls.crt'] && s.data['tls.key'] && s.data['ca.crt']);
 
@@ -20,9 +20,10 @@ const CONTROLLED = 'internal.skupper.io/controlled';
 const UNDO_POLLS = 10;
 const UNDO_POLL_MS = 200;
 
-export async function generateLinksViaController(client: KubeClient, opts: GenerateOptions & { timeoutMs: number }): Promise<(Secret | Link)[]> {
+/** `op` records the Certificate asked for: committed once the Secret is issued; the caller ends it with done(), or undo() if it cannot deliver the manifest. */
+export async function generateLinksViaController(client: KubeClient, opts: GenerateOptions & { timeoutMs: number; op?: Operation }): Promise<(Secret | Link)[]> {
   const site = await resolveSite(client, opts.site, client.namespace, { flag: '--site <name>' });
-  requireLinkAccess(site);
+  requireLinkAccess(site, client.flags);
   const name = opts.tlsCredentials ?? `link-${site.metadata.name}`;
   const links = linkManifests(site, { name: opts.name, tlsCredentials: name, cost: opts.cost });
   // A Secret of that name that the controller did not make: the controller will not sign over it,
@@ -50,18 +51,13 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
       await new Promise((resolve) => setTimeout(resolve, UNDO_POLL_MS));
     }
   };
-  const settled = onInterrupt(undo);
-  // Registered before asking, so a signal during the create still takes the request back.
-  if (made) {
-    const certificate: Certificate = { apiVersion: SKUPPER_API_VERSION, kind: 'Certificate', metadata: { name }, spec: { ca: issuerOf(site), subject: name, client: true } };
-    await client.create(CERTIFICATES, certificate).catch((err: unknown) => {
-      settled();
-      throw err;
-    });
-  }
-  let seen: ReadonlyMap<string, Secret>;
-  try {
-    seen = await waitFor(client, {
+  const op = opts.op ?? new Operation();
+  const seen = await op.run(async () => {
+    if (made) {
+      const certificate: Certificate = { apiVersion: SKUPPER_API_VERSION, kind: 'Certificate', metadata: { name }, spec: { ca: issuerOf(site), subject: name, client: true } };
+      await op.create(() => client.create(CERTIFICATES, certificate), undo);
+    }
+    const issued = await waitFor(client, {
       type: SECRETS,
       namespace: client.namespace,
       name,
@@ -69,12 +65,10 @@ export async function generateLinksViaController(client: KubeClient, opts: Gener
       done: (objects) => complete(objects.get(name)),
       describeTimeout: () => `the site's controller did not make Secret "${name}" from Certificate "${name}" within ${formatDuration(opts.timeoutMs)}${made ? ' (the Certificate was deleted)' : ''}: check that the Skupper controller runs in namespace "${client.namespace}", or generate without --via-controller if you may read the site CA`,
     });
-  } catch (err) {
-    settled();
-    await undo().catch(() => undefined);
-    throw err;
-  }
-  settled();
+    // Signed: from here a signal lets the command deliver the manifest.
+    op.commit();
+    return issued;
+  });
   const data = seen.get(name)!.data!;
   if (!complete(seen.get(name))) throw new SkupperError('NOT_READY', `Secret "${name}" lacks tls.crt, tls.key or ca.crt`);
   const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'kubernetes.io/tls', data: { 'ca.crt': data['ca.crt']!, 'tls.crt': data['tls.crt']!, 'tls.key': data['tls.key']! } };

@@ -46,23 +46,25 @@ export function byNamespaceAndName(a: { metadata: { name: string; namespace?: st
 export async function resolveSite(client: KubeClient, name?: string, namespace = client.namespace, opts: { flag?: string } = {}): Promise<Site> {
   if (name) {
     const site = await client.find(SITES, name, namespace);
-    if (!site) throw siteNotFound(name, namespace);
+    if (!site) throw siteNotFound(name, namespace, client.flagsIn(namespace));
     return site;
   }
   const sites = await listSites(client, namespace);
-  if (sites.length === 0) throw noSite(namespace);
+  if (sites.length === 0) throw noSite(namespace, client.flagsIn(namespace));
   if (sites.length > 1) {
     throw new SkupperError('USAGE', `namespace "${namespace}" has several sites (${sites.map((s) => s.metadata.name).join(', ')}): name the one you mean${opts.flag ? ` with ${opts.flag}` : ''}`);
   }
   return sites[0]!;
 }
 
-export function siteNotFound(name: string, namespace: string): SkupperError {
-  return new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status"`);
+/** `flags`: the invocation's target flags, to complete the suggested command. */
+export function siteNotFound(name: string, namespace: string, flags = ''): SkupperError {
+  return new SkupperError('NOT_FOUND', `there is no site "${name}" in namespace "${namespace}": see "kubectl skupper site status${flags}"`);
 }
 
-export function noSite(namespace: string): SkupperError {
-  return new SkupperError('NOT_FOUND', `there is no Skupper site in namespace "${namespace}": create one with "kubectl skupper site create <name>"`);
+/** `flags`: the invocation's target flags, to complete the suggested command. */
+export function noSite(namespace: string, flags = ''): SkupperError {
+  return new SkupperError('NOT_FOUND', `there is no Skupper site in namespace "${namespace}": create one with "kubectl skupper site create <name>${flags}"`);
 }
 
 export async function createSite(client: KubeClient, settings: SiteSettings, opts: { dryRun?: 'client' | 'server' } = {}): Promise<Site> {
@@ -70,7 +72,7 @@ export async function createSite(client: KubeClient, settings: SiteSettings, opt
   const existing = await listSites(client, namespace);
   if (existing.length > 0) {
     const names = existing.map((s) => `"${s.metadata.name}"`).join(', ');
-    throw new SkupperError('CONFLICT', `namespace "${namespace}" already has a site (${names}); a namespace holds one site: change it with "kubectl skupper site update"`);
+    throw new SkupperError('CONFLICT', `namespace "${namespace}" already has a site (${names}); a namespace holds one site: change it with "kubectl skupper site update${client.flags}", or see it with "kubectl skupper site status${client.flags}"`);
   }
   const site = siteManifest({ ...settings, namespace });
   if (opts.dryRun === 'client') return site;
@@ -213,5 +215,5 @@ export async function settleSite(client: KubeClient, site: Site, mode: Exclude<W
 
 /** Streams the sites (as listed, then each one that changes) until the signal aborts. */
 export function followSites(client: KubeClient, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (sites: Site[]) => void): Promise<void> {
-  return streamObjects(client, { type: SITES, ...opts }, signal, onChanges, () => siteNotFound(opts.name!, opts.namespace));
+  return streamObjects(client, { type: SITES, ...opts }, signal, onChanges, () => siteNotFound(opts.name!, opts.namespace, client.flagsIn(opts.namespace)));
 }

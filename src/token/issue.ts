@@ -11,35 +11,37 @@ import { requireLinkAccess } from '../link/manifests.js';
 import { buildClaims, type TokenClaims } from './claims.js';
 import { signingKeyFor } from './signing-keys.js';
 import { loadJose, signClaims } from './jwt.js';
-import { onInterrupt } from '../interrupt.js';
+import { Operation } from '../operation.js';
+import { requireAccess, type Need } from '../kube/access.js';
 
 export interface IssueOptions {
   windowMs: number;
   redemptionsAllowed: number;
   cost: number;
   timeoutMs: number;
+  /** Records the grant; committed once the grant is filled (the command finishes it with done(), or undo() if the token cannot be written). */
+  op?: Operation;
 }
+
+/** What issuing needs, checked before the grant is made: making it, waiting for it, and deleting it when no grant server answers. */
+const ISSUE_NEEDS: Need[] = [['create', 'skupper.io', 'accessgrants'], ['get', 'skupper.io', 'accessgrants'], ['list', 'skupper.io', 'accessgrants'], ['watch', 'skupper.io', 'accessgrants'], ['delete', 'skupper.io', 'accessgrants']];
 
 export interface IssuedToken {
   token: AccessToken;
   site: Site;
   claims: TokenClaims;
-  /** Deletes the grant, for when the token cannot be delivered after all. */
-  revoke: () => Promise<void>;
-  /** The token is delivered: an interrupt no longer deletes the grant. */
-  delivered: () => void;
 }
 
 /** Refuses, with what to do, a site that cannot issue tokens. */
-export function requireIssuingSite(site: Site): void {
+export function requireIssuingSite(site: Site, flags = ''): void {
   if (site.spec.edge) throw new SkupperError('NOT_READY', `site "${site.metadata.name}" is an edge site: edge sites cannot accept incoming links, so they cannot issue tokens; issue the token on a site that is not an edge site`);
-  requireLinkAccess(site);
+  requireLinkAccess(site, flags);
 }
 
 export async function issueToken(client: KubeClient, opts: IssueOptions): Promise<IssuedToken> {
   loadJose().catch(() => undefined); // a failure surfaces where the code is signed
-  const site = await resolveSite(client);
-  requireIssuingSite(site);
+  const [site] = await Promise.all([resolveSite(client), requireAccess(client, ISSUE_NEEDS, 'issuing a token')]);
+  requireIssuingSite(site, client.flags);
   const namespace = client.namespace;
   const name = `${site.metadata.name}-${randomUUID()}`;
   const claims = buildClaims({
@@ -59,24 +61,21 @@ export async function issueToken(client: KubeClient, opts: IssueOptions): Promis
     metadata: { name, ownerReferences: [{ apiVersion: site.apiVersion, kind: 'Site', name: site.metadata.name, uid: site.metadata.uid! }] },
     spec: { redemptionsAllowed: opts.redemptionsAllowed, expirationWindow: formatDuration(opts.windowMs), code },
   };
-  await client.create(ACCESS_GRANTS, grant, namespace);
-  const revoke = () => client.delete(ACCESS_GRANTS, name, namespace, { cleanup: true }).catch(() => undefined);
-  const delivered = onInterrupt(revoke);
-  let filled: AccessGrant;
-  try {
-    filled = await waitForGrant(client, name, opts.timeoutMs);
-  } catch (err) {
-    delivered();
-    await revoke();
-    throw err;
-  }
+  const op = opts.op ?? new Operation();
+  const filled = await op.run(async () => {
+    await op.create(() => client.create(ACCESS_GRANTS, grant, namespace), () => client.delete(ACCESS_GRANTS, name, namespace, { cleanup: true }));
+    const answered = await waitForGrant(client, name, opts.timeoutMs);
+    // The token exists now: from here a signal lets the command write it rather than delete the grant.
+    op.commit();
+    return answered;
+  });
   const token: AccessToken = {
     apiVersion: SKUPPER_API_VERSION,
     kind: 'AccessToken',
     metadata: { name },
     spec: { url: filled.status!.url!, code: filled.status!.code!, ca: filled.status!.ca!, linkCost: opts.cost },
   };
-  return { token, site, claims, revoke, delivered };
+  return { token, site, claims };
 }
 
 function isFilled(grant: AccessGrant | undefined): boolean {
@@ -101,7 +100,7 @@ async function waitForGrant(client: KubeClient, name: string, timeoutMs: number)
     describeTimeout: (objects) => {
       const grant = objects.get(name);
       const said = grant?.status?.message ? `its status says "${grant.status.message}"` : 'it has no status: nothing serves AccessGrants in this namespace';
-      return `no grant server answered for AccessGrant "${name}" within ${formatDuration(timeoutMs)} (${said}): run "kubectl skupper grant-server -n ${client.namespace}" where both sites can reach it, or enable grants in the Skupper controller, then issue the token again (the grant was deleted)`;
+      return `no grant server answered for AccessGrant "${name}" within ${formatDuration(timeoutMs)} (${said}): run "kubectl skupper grant-server${client.flagsIn()}" where both sites can reach it, or enable grants in the Skupper controller, then issue the token again (the grant was deleted)`;
     },
   });
   return seen.get(name)!;

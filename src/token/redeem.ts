@@ -11,7 +11,8 @@ import { parseIssuer, peekClaims, rfc3339 } from './claims.js';
 import { parseGrantResponse } from './response.js';
 import { cleanupReserve } from './issue.js';
 import { postCode } from './post.js';
-import { onInterrupt } from '../interrupt.js';
+import { Operation } from '../operation.js';
+import { requireAccess, type Need } from '../kube/access.js';
 
 export interface RedeemOptions {
   name?: string;
@@ -19,7 +20,14 @@ export interface RedeemOptions {
   viaController: boolean;
   timeoutMs: number;
   now?: number;
+  /** Records what is made, so that a failure or a signal leaves all of it or none (the command finishes it with done()). */
+  op?: Operation;
 }
+
+/** What a direct redemption needs, checked before the token's use is spent: the creates, and the deletes that take them back. */
+const DIRECT_NEEDS: Need[] = [['create', '', 'secrets'], ['delete', '', 'secrets'], ['create', 'skupper.io', 'links'], ['delete', 'skupper.io', 'links']];
+/** What handing the token to the controller needs: the AccessToken, watching it, deleting it again, and finding its links. */
+const CONTROLLER_NEEDS: Need[] = [['create', 'skupper.io', 'accesstokens'], ['delete', 'skupper.io', 'accesstokens'], ['list', 'skupper.io', 'accesstokens'], ['watch', 'skupper.io', 'accesstokens'], ['list', 'skupper.io', 'links']];
 
 export interface RedeemResult {
   links: string[];
@@ -43,7 +51,9 @@ export async function redeemToken(client: KubeClient, token: AccessToken, opts: 
   refuseOwnToken(token, site);
   const existing = links.items.filter((l) => l.metadata.name === name || (l.metadata.name.startsWith(`${name}-`) && l.spec.tlsCredentials === name));
   if (existing.length > 0) return { links: existing.map((l) => l.metadata.name).sort(), secret: name, existed: true };
-  return opts.viaController ? viaController(client, token, name, opts) : direct(client, site, token, name, opts);
+  await requireAccess(client, opts.viaController ? CONTROLLER_NEEDS : DIRECT_NEEDS, `redeeming token "${token.metadata.name}"`, 'the token was not used and nothing was made');
+  const op = opts.op ?? new Operation();
+  return op.run((o) => (opts.viaController ? viaController(client, token, name, opts, o) : direct(client, site, token, name, opts, o)));
 }
 
 /**
@@ -57,33 +67,28 @@ function refuseOwnToken(token: AccessToken, site: Site): void {
   throw new SkupperError('INPUT', `token "${token.metadata.name}" was issued by site "${site.metadata.name}" in namespace "${site.metadata.namespace}", the site it would be redeemed into: a site cannot link to itself; redeem it in the other site's namespace or cluster (with -n or --context)`);
 }
 
-async function direct(client: KubeClient, site: Site, token: AccessToken, name: string, opts: RedeemOptions): Promise<RedeemResult> {
+async function direct(client: KubeClient, site: Site, token: AccessToken, name: string, opts: RedeemOptions, op: Operation): Promise<RedeemResult> {
+  // The point of no return: once the code is sent, the grant server may spend a use. From here a
+  // signal lets the redemption finish; what it makes then stands.
+  op.commit();
   const answer = await postCode(token, { name, subject: site.metadata.uid! }, opts.timeoutMs);
   if (answer.status !== 200) throw refusal(token, answer.status, answer.body.trim());
   const { secret, links } = await parseGrantResponse(answer.body, name, new URL(token.spec.url).host);
   const cost = opts.cost ?? (token.spec.linkCost && token.spec.linkCost > 0 ? token.spec.linkCost : undefined);
   const owner: OwnerReference = { apiVersion: site.apiVersion, kind: 'Site', name: site.metadata.name, uid: site.metadata.uid! };
   secret.metadata = { ...secret.metadata, labels: { ...MANAGED_BY }, ownerReferences: [owner] };
-  const made: { type: typeof SECRETS | typeof LINKS; name: string }[] = [];
-  const undo = async () => {
-    for (const object of [...made].reverse()) await client.delete(object.type, object.name, client.namespace, { cleanup: true }).catch(() => undefined);
-  };
-  const complete = onInterrupt(undo);
+  const take = (type: typeof SECRETS | typeof LINKS, n: string) => () => client.delete(type, n, client.namespace, { cleanup: true });
   try {
-    await client.create(SECRETS, secret);
-    made.push({ type: SECRETS, name: secret.metadata.name });
+    await op.create(() => client.create(SECRETS, secret, client.namespace, { cleanup: true }), take(SECRETS, secret.metadata.name));
     for (const link of links) {
       const withOwner: Link = { ...link, metadata: { ...link.metadata, ownerReferences: [owner] }, spec: { ...link.spec, ...(cost ? { cost } : {}) } };
-      await client.create(LINKS, withOwner);
-      made.push({ type: LINKS, name: link.metadata.name });
+      await op.create(() => client.create(LINKS, withOwner, client.namespace, { cleanup: true }), take(LINKS, link.metadata.name));
     }
   } catch (err) {
-    // No half-made link: take back what we created before the failure.
-    complete();
-    await undo();
-    throw err;
+    // No half-made link: the operation takes back what was made; the person learns the use is gone.
+    const message = err instanceof Error ? err.message : String(err);
+    throw new SkupperError(err instanceof SkupperError ? err.code : 'API', `${message}; token "${token.metadata.name}" was redeemed (one use spent) but its Secret and Link could not all be created, so none was kept: ask the issuing site for a new token`, { cause: err });
   }
-  complete();
   return { links: links.map((l) => l.metadata.name), secret: secret.metadata.name, existed: false };
 }
 
@@ -102,39 +107,32 @@ function refusal(token: AccessToken, status: number, body: string): SkupperError
   return new SkupperError('TOKEN_REFUSED', `the grant server at ${host} refused token "${token.metadata.name}" (HTTP ${status}${body ? `: ${body.split('\n')[0]!.slice(0, 200)}` : ''})`);
 }
 
-async function viaController(client: KubeClient, token: AccessToken, name: string, opts: RedeemOptions): Promise<RedeemResult> {
+async function viaController(client: KubeClient, token: AccessToken, name: string, opts: RedeemOptions, op: Operation): Promise<RedeemResult> {
   const object: AccessToken = { ...token, metadata: { name }, spec: { ...token.spec, ...(opts.cost ? { linkCost: opts.cost } : {}) } };
-  await client.create(ACCESS_TOKENS, object);
-  const settled = onInterrupt(() => client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }));
+  // Until the controller has redeemed it, a failure or a signal deletes the AccessToken again.
+  const removeToken = () => client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
+  await op.create(() => client.create(ACCESS_TOKENS, object), removeToken);
   let failure: string | undefined;
-  try {
-    await waitFor(client, {
-      type: ACCESS_TOKENS,
-      namespace: client.namespace,
-      name,
-      timeoutMs: opts.timeoutMs - cleanupReserve(opts.timeoutMs),
-      done: (seen) => {
-        const current = seen.get(name);
-        const redeemed = current?.status?.conditions?.find((c) => c.type === 'Redeemed');
-        if (redeemed?.status === 'False' && redeemed.reason === 'Error') failure = redeemed.message;
-        return redeemed?.status === 'True' || failure !== undefined;
-      },
-      describeTimeout: (seen) => {
-        const current = seen.get(name);
-        const said = current?.status?.message ? `its status says "${current.status.message}"` : 'it has no status: is the Skupper controller running in this namespace?';
-        return `the site's controller did not redeem AccessToken "${name}" within ${formatDuration(opts.timeoutMs)} (${said}); the AccessToken was deleted: try again, or redeem without --via-controller`;
-      },
-    });
-  } catch (err) {
-    settled();
-    await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
-    throw err;
-  }
-  settled();
-  if (failure !== undefined) {
-    await client.delete(ACCESS_TOKENS, name, client.namespace, { cleanup: true }).catch(() => undefined);
-    throw new SkupperError('TOKEN_REFUSED', `the site's controller could not redeem token "${name}": ${failure}`);
-  }
+  await waitFor(client, {
+    type: ACCESS_TOKENS,
+    namespace: client.namespace,
+    name,
+    timeoutMs: opts.timeoutMs - cleanupReserve(opts.timeoutMs),
+    done: (seen) => {
+      const current = seen.get(name);
+      const redeemed = current?.status?.conditions?.find((c) => c.type === 'Redeemed');
+      if (redeemed?.status === 'False' && redeemed.reason === 'Error') failure = redeemed.message;
+      return redeemed?.status === 'True' || failure !== undefined;
+    },
+    describeTimeout: (seen) => {
+      const current = seen.get(name);
+      const said = current?.status?.message ? `its status says "${current.status.message}"` : 'it has no status: is the Skupper controller running in this namespace?';
+      return `the site's controller did not redeem AccessToken "${name}" within ${formatDuration(opts.timeoutMs)} (${said}); the AccessToken was deleted: try again, or redeem without --via-controller`;
+    },
+  });
+  if (failure !== undefined) throw new SkupperError('TOKEN_REFUSED', `the site's controller could not redeem token "${name}": ${failure}`);
+  // Redeemed: the controller made the Secret and Link; from here the operation finishes.
+  op.commit();
   const links = (await client.list(LINKS)).items.filter((l) => l.spec.tlsCredentials === name).map((l) => l.metadata.name).sort();
   return { links, secret: name, existed: false };
 }

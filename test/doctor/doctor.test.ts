@@ -86,11 +86,11 @@ test('a site that is not Ready: the site check fails with what to look at', asyn
   const check = byId('site');
   assert.is(check.status, 'fail');
   assert.is(check.detail, 'site "stuck" is not Ready: Not Running');
-  assert.match(check.fix!, new RegExp(`kubectl skupper site status -n ${ns}`));
+  assert.match(check.fix!, new RegExp(`kubectl skupper site status --kubeconfig \\S+ -n ${ns}`));
   const none = await freshNamespace('empty');
   const empty = await report(none);
   assert.is(empty.code, 1);
-  assert.match(empty.byId('site').fix!, new RegExp(`kubectl skupper site create <name> -n ${none}`));
+  assert.match(empty.byId('site').fix!, new RegExp(`kubectl skupper site create <name> --kubeconfig \\S+ -n ${none}`));
 });
 
 /** A certificate signed by `ca` whose validity ended ten days ago. */
@@ -127,7 +127,7 @@ test('an expired server certificate: named, with its date and the fix', async ()
   const res = await doctor(ns);
   assert.is(res.code, 1);
   const until = new X509Certificate(expired.cert).validToDate.toISOString().slice(0, 10);
-  assert.match(res.stdout, new RegExp(`\\n✗ Server certificate\\s+Secret "skupper-site-server": expired on ${until}\\n\\s+fix: the Skupper controller issues a new one when the Secret is gone: "kubectl delete secret skupper-site-server -n ${ns}"\\n`));
+  assert.match(res.stdout, new RegExp(`\\n✗ Server certificate\\s+Secret "skupper-site-server": expired on ${until}\\n\\s+fix: the Skupper controller issues a new one when the Secret is gone: "kubectl delete secret skupper-site-server --kubeconfig \\S+ -n ${ns}"\\n`));
   assert.match(res.stdout, /\n✓ Site CA\s+/);
 });
 
@@ -155,7 +155,7 @@ test('a broken link fails with the link check diagnosis; a user without permissi
   const { code, byId } = await report(east);
   assert.is(code, 1);
   assert.match(byId('link/nowhere').detail, /^Pending: Not Operational; link check: inter-router \(127\.0\.0\.1:1\): TCP: connection refused$/);
-  assert.match(byId('link/nowhere').fix!, new RegExp(`kubectl skupper link check nowhere -n ${east}`));
+  assert.match(byId('link/nowhere').fix!, new RegExp(`kubectl skupper link check nowhere --kubeconfig \\S+ -n ${east}`));
   assert.is(byId('link/link-west-skupper-router').status, 'pass');
   const c = await cluster();
   const nobody = await plugin(['doctor', '--kubeconfig', c.kubeconfig, '--context', 'nobody', '-n', east, '-o', 'json']);

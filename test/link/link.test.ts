@@ -177,7 +177,7 @@ test('link generate explains what to do when link access is off, and makes nothi
   const res = await run(ns, 'link', 'generate');
   assert.is(res.code, 1);
   assert.is(res.stdout, '');
-  assert.match(res.stderr, /link access is not enabled on site "east": run "kubectl skupper site update --enable-link-access"/);
+  assert.match(res.stderr, /link access is not enabled on site "east": run "kubectl skupper site update --enable-link-access --kubeconfig \S+ -n [a-z0-9-]+"/);
   const none = await freshNamespace('nosite');
   const nosite = await run(none, 'link', 'generate');
   assert.match(nosite.stderr, /there is no Skupper site in namespace/);

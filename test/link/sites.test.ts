@@ -67,7 +67,7 @@ test('links east to west in one step: a Ready link, its status printed, and no f
   // Again: refused, naming what is in the way; nothing changes.
   const again = await plugin(['link', 'sites', '--kubeconfig', kubeconfig, '--from', `e/${east}`, '--to', 'w']);
   assert.is(again.code, 1);
-  assert.match(again.stderr, /^error: site "east" already has Secret "link-west" and Link "link-west-skupper-router": see "kubectl skupper link status --context e -n [a-z0-9-]+", or pass --name for another link\n$/);
+  assert.match(again.stderr, /^error: site "east" already has Secret "link-west" and Link "link-west-skupper-router": see "kubectl skupper link status --kubeconfig \S+ --context e -n [a-z0-9-]+", or pass --name for another link\n$/);
   assert.is((await client.list(LINKS)).items.length, 1);
   // --name makes a second, separately named link.
   const named = await plugin(['link', 'sites', '--kubeconfig', kubeconfig, '--from', `e/${east}`, '--to', 'w', '--name', 'backup', '--wait', 'none']);
@@ -80,7 +80,7 @@ test('refuses a target without link access, names the command that enables it, a
   const res = await plugin(['link', 'sites', '--kubeconfig', kubeconfig, '--from', `e/${east}`, '--to', 'w']);
   assert.is(res.code, 1);
   assert.is(res.stdout, '');
-  assert.is(res.stderr, `error: link access is not enabled on site "west": run "kubectl skupper site update --enable-link-access --context w -n ${west}" on it first\n`);
+  assert.is(res.stderr, `error: link access is not enabled on site "west": run "kubectl skupper site update --enable-link-access --kubeconfig ${kubeconfig} --context w -n ${west}" on it first\n`);
   const client = await adminClient(east);
   assert.equal((await client.list(LINKS)).items, []);
   assert.equal((await client.list(SECRETS)).items.filter((s) => s.metadata.name.startsWith('link-')), []);

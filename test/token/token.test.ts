@@ -53,7 +53,7 @@ test('issue on west, redeem on east: the Secret and Link exist, and the link bec
 
   const redeemed = await run(east, 'token', 'redeem', file);
   assert.is(redeemed.code, 0, redeemed.stderr);
-  assert.is(redeemed.stdout, `Token "${token.metadata.name}" redeemed: Link "${token.metadata.name}" created in namespace "${east}". Check it with "kubectl skupper link status".\n`);
+  assert.is(redeemed.stdout, `Token "${token.metadata.name}" redeemed: Link "${token.metadata.name}" created in namespace "${east}". Check it with "kubectl skupper link status --kubeconfig ${(await cluster()).kubeconfig} -n ${east}".\n`);
   const eastClient = await adminClient(east);
   const secret = await eastClient.get(SECRETS, token.metadata.name);
   assert.is(secret.type, 'kubernetes.io/tls');
@@ -121,7 +121,7 @@ test('token issue times out with the grant\'s own status and what to do, and del
   const dir = workDir();
   const res = await run(west, 'token', 'issue', join(dir, 'w.yaml'), '--timeout', '2s');
   assert.is(res.code, 1);
-  assert.match(res.stderr, /^error: no grant server answered for AccessGrant "west-[0-9a-f-]+" within 2s \(.*\): run "kubectl skupper grant-server -n west-[0-9a-f]+" .* \(the grant was deleted\)\n$/);
+  assert.match(res.stderr, /^error: no grant server answered for AccessGrant "west-[0-9a-f-]+" within 2s \(.*\): run "kubectl skupper grant-server --kubeconfig \S+ -n west-[0-9a-f]+" .* \(the grant was deleted\)\n$/);
   assert.is((await (await adminClient(west)).list(ACCESS_GRANTS)).items.length, 0);
   assert.throws(() => statSync(join(dir, 'w.yaml')));
 });
@@ -134,7 +134,7 @@ test('token redeem --via-controller: the site\'s controller redeems the AccessTo
   const token = parse(readFileSync(file, 'utf8')) as AccessToken;
   const res = await run(east, 'token', 'redeem', file, '--via-controller', '--wait', 'ready');
   assert.is(res.code, 0, res.stderr);
-  assert.is(res.stdout, `Token "${token.metadata.name}" redeemed: Link "${token.metadata.name}" created in namespace "${east}". Check it with "kubectl skupper link status".\nLink "${token.metadata.name}" is Ready.\n`);
+  assert.is(res.stdout, `Token "${token.metadata.name}" redeemed: Link "${token.metadata.name}" created in namespace "${east}". Check it with "kubectl skupper link status --kubeconfig ${(await cluster()).kubeconfig} -n ${east}".\nLink "${token.metadata.name}" is Ready.\n`);
   const eastClient = await adminClient(east);
   const stored = await eastClient.get(ACCESS_TOKENS, token.metadata.name);
   assert.equal(stored.spec, token.spec);

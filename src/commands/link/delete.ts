@@ -21,10 +21,11 @@ export class LinkDeleteCommand extends ClusterCommand {
     const dryRun = parseDryRun(this.dryRun);
     const timeoutMs = this.timeoutMs();
     const { deleteLink } = await import('../../link/links.js');
-    const result = await deleteLink(await this.client(), this.name, { wait: !this.noWait, timeoutMs, dryRun });
+    const client = await this.client();
+    const result = await deleteLink(client, this.name, { wait: !this.noWait, timeoutMs, dryRun });
     const secret = result.secret ? `, with its Secret "${result.secret}"` : '';
     if (dryRun) this.out(`Link "${result.link}" is deleted${secret}${dryRunNote(dryRun)}.`);
-    else this.out(result.gone ? `Link "${result.link}" is deleted${secret}.` : `Link "${result.link}" is being deleted${secret}: the delete is requested (check with "kubectl skupper link status").`);
+    else this.out(result.gone ? `Link "${result.link}" is deleted${secret}.` : `Link "${result.link}" is being deleted${secret}: the delete is requested (check with "kubectl skupper link status${client.flags}").`);
     return 0;
   }
 }

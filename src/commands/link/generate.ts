@@ -45,17 +45,27 @@ export class LinkGenerateCommand extends ClusterCommand {
     if (this.outputFile === '') throw usageError('--output-file is empty: name a file, or leave the flag out to print to stdout');
     if (this.viaController && !this.generateCredential) throw usageError('--via-controller makes credentials: it cannot be combined with --generate-credential=false');
     const settings = { site: this.site, name: this.name, tlsCredentials: this.tlsCredentials, cost, generateCredential: this.generateCredential };
+    // --via-controller asks the cluster for a Certificate: it stands with the manifest delivered, or not at all.
+    const op = this.viaController ? new (await import('../../operation.js')).Operation() : undefined;
     const objects = this.viaController
-      ? await (await import('../../link/via-controller.js')).generateLinksViaController(await this.client(), { ...settings, timeoutMs: this.timeoutMs() })
+      ? await (await import('../../link/via-controller.js')).generateLinksViaController(await this.client(), { ...settings, timeoutMs: this.timeoutMs(), op })
       : await (await import('../../link/links.js')).generateLinks(await this.client(), settings);
     const text = format === 'json' ? await renderObjects(objects, 'json') : await renderDocuments(objects);
     if (this.outputFile !== undefined) {
       const { writeSecretFile } = await import('../../files/secret-file.js');
-      const path = await writeSecretFile(this.outputFile, text, { streams: this.context });
+      let path: string;
+      try {
+        path = await writeSecretFile(this.outputFile, text, { streams: this.context });
+      } catch (err) {
+        await op?.undo();
+        throw err;
+      }
       this.context.stderr.write(`Link manifest written to ${path}: apply it on the other site with "kubectl apply -f ${this.outputFile}".\n`);
+      op?.done(`the command completed: the link manifest was written to ${path}`);
       return 0;
     }
     this.context.stdout.write(text);
+    op?.done('the command completed: the link manifest was printed');
     return 0;
   }
 }

@@ -3,6 +3,7 @@ import { ClusterCommand } from '../../cli/base-command.js';
 import { usageError } from '../../errors.js';
 import { checkName } from '../../site/validate.js';
 import { linkTable } from './status.js';
+import { stays } from '../../cli/stays.js';
 
 export class LinkSitesCommand extends ClusterCommand {
   static override paths = [['link', 'sites']];
@@ -43,23 +44,35 @@ export class LinkSitesCommand extends ClusterCommand {
     const { connectTo } = await import('../../network/read.js');
     const settings = this.connectionSettings();
     const [fromClient, toClient] = await Promise.all([connectTo(fromRef, settings), connectTo(toRef, settings)]);
-    const flags = (context: string, namespace: string) => `--context ${context} -n ${namespace}`;
+    const { renderTargetFlags } = await import('../../kube/target-flags.js');
+    // How a person names each end, --kubeconfig kept, for the commands messages suggest.
+    const flags = (context: string, namespace: string) => renderTargetFlags({ kubeconfig: this.kubeconfig, context, namespace }).trim();
     const { linkSites } = await import('../../link/sites.js');
+    const { Operation } = await import('../../operation.js');
+    const op = new Operation();
     const { waitForLinks } = await import('../../link/links.js');
     const result = await linkSites(
       { client: fromClient, flags: flags(fromRef.context, fromClient.namespace) },
       { client: toClient, flags: flags(toRef.context, toClient.namespace) },
-      { name: this.name, cost },
+      { name: this.name, cost, op },
     );
     const names = result.links.map((l) => l.metadata.name);
+    // All of it stands from here: a timed-out wait or a signal says so, and how to see or remove it.
+    const fromFlags = ` ${flags(fromRef.context, fromClient.namespace)}`;
+    const standing = `Secret "${result.secret}" and ${names.length === 1 ? 'Link' : 'Links'} ${names.map((n) => `"${n}"`).join(', ')} were created on site "${result.from.metadata.name}" (${fromRef.context}/${fromClient.namespace}) and stay`;
+    const inspect = `check: kubectl skupper link status${fromFlags}; remove: kubectl skupper link delete ${names[0]}${fromFlags}`;
+    op.done(`${standing}, not yet Ready; ${inspect}`);
     let links = result.links;
     if (this.wait === 'ready') {
       this.progress(`Waiting for ${names.join(', ')} to be ready...`);
       // One deadline for the whole command: the wait gets what the API calls left of it.
-      links = await waitForLinks(fromClient, names, Math.max(1, timeoutMs - (Date.now() - started)));
+      links = await waitForLinks(fromClient, names, Math.max(1, timeoutMs - (Date.now() - started))).catch((err: unknown) => {
+        throw stays(err, `${standing}; ${inspect}`);
+      });
     }
     this.out(`Site "${result.from.metadata.name}" (${fromRef.context}/${fromClient.namespace}) links to site "${result.to.metadata.name}" (${toRef.context}/${toClient.namespace}) with ${names.length === 1 ? 'Link' : 'Links'} ${names.map((n) => `"${n}"`).join(', ')} and Secret "${result.secret}":`);
     this.context.stdout.write(linkTable(links));
+    (await import('../../interrupt.js')).onInterruptSay(`the command completed: ${standing}; ${inspect}`);
     return 0;
   }
 }

@@ -1,3 +1,4 @@
+import { stays } from '../../cli/stays.js';
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { DRY_RUN_HELP, dryRunNote, parseDryRun } from '../../cli/dry-run.js';
@@ -42,12 +43,14 @@ export class LinkUpdateCommand extends ClusterCommand {
     }
     let pending = '';
     if (this.wait === 'ready' && !dryRun) {
+      const standing = `the change stays: Link "${this.name}" was updated (${result.changes.join(', ')}) but is not ready yet; check: kubectl skupper link status ${this.name}${client.flags}`;
+      (await import('../../interrupt.js')).onInterruptSay(standing);
       if (timeoutMs > 0) this.progress(`Waiting for link "${this.name}" to be ready...`);
       try {
         await waitForLinks(client, [this.name], timeoutMs);
       } catch (err) {
         // --timeout 0 checks once: a link not ready yet is the answer, not a failure.
-        if (!(timeoutMs === 0 && err instanceof SkupperError && err.code === 'TIMEOUT')) throw err;
+        if (!(timeoutMs === 0 && err instanceof SkupperError && err.code === 'TIMEOUT')) throw stays(err, standing);
         pending = ` The ${err.message}`;
       }
     }

@@ -1,3 +1,4 @@
+import { stays } from '../../cli/stays.js';
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { DRY_RUN_HELP, dryRunNote, parseDryRun } from '../../cli/dry-run.js';
@@ -35,13 +36,25 @@ export class SiteCreateCommand extends ClusterCommand {
     const timeoutMs = this.timeoutMs();
     const { createSite, settleSite } = await import('../../site/sites.js');
     const client = await this.client();
-    const site = await createSite(client, { name, linkAccess, ha: this.enableHa }, { dryRun });
+    const { holdInterrupts, onInterruptSay } = await import('../../interrupt.js');
+    // A signal while the create is on its way waits for the answer, so the message can say whether the site stands.
+    const release = dryRun ? () => undefined : holdInterrupts();
+    let site;
+    try {
+      site = await createSite(client, { name, linkAccess, ha: this.enableHa }, { dryRun });
+    } finally {
+      release();
+    }
+    const standing = `Site "${name}" was created but is not ${wait === 'none' ? 'ready' : wait} yet; check: kubectl skupper site status${client.flags}; remove: kubectl skupper site delete${client.flags}`;
+    if (!dryRun) onInterruptSay(standing);
     if (wait === 'none' || dryRun) {
       this.out(`Site "${name}" is created${dryRunNote(dryRun)}.`);
       return 0;
     }
     if (timeoutMs > 0) this.progress(`Waiting for site "${name}" to be ${wait}...`);
-    const pending = await settleSite(client, site, wait, timeoutMs);
+    const pending = await settleSite(client, site, wait, timeoutMs).catch((err: unknown) => {
+      throw stays(err, standing);
+    });
     this.out(pending ? `Site "${name}" is created. ${pending}` : `Site "${name}" is ${wait}.`);
     return 0;
   }

@@ -27,11 +27,12 @@ export class SiteDeleteCommand extends ClusterCommand {
     const dryRun = parseDryRun(this.dryRun);
     const timeoutMs = this.timeoutMs();
     const { deleteSite } = await import('../../site/sites.js');
-    const { site, gone, others } = await deleteSite(await this.client(), this.name, { wait: !this.noWait, timeoutMs, dryRun, all: this.all });
+    const client = await this.client();
+    const { site, gone, others } = await deleteSite(client, this.name, { wait: !this.noWait, timeoutMs, dryRun, all: this.all });
     const withOthers = others.length > 0 ? `, with ${others.length} other Skupper resource${others.length === 1 ? '' : 's'} (${others.join(', ')})` : '';
     const name = site.metadata.name;
     if (dryRun) this.out(`Site "${name}" is deleted${withOthers}${dryRunNote(dryRun)}.`);
-    else this.out(gone ? `Site "${name}" is deleted${withOthers}.` : `Site "${name}" is being deleted${withOthers}: the delete is requested (check with "kubectl skupper site status").`);
+    else this.out(gone ? `Site "${name}" is deleted${withOthers}.` : `Site "${name}" is being deleted${withOthers}: the delete is requested (check with "kubectl skupper site status${client.flags}").`);
     return 0;
   }
 }

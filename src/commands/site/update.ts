@@ -1,3 +1,4 @@
+import { stays } from '../../cli/stays.js';
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { DRY_RUN_HELP, dryRunNote, parseDryRun } from '../../cli/dry-run.js';
@@ -51,8 +52,12 @@ export class SiteUpdateCommand extends ClusterCommand {
     }
     let pending: string | undefined;
     if (wait !== 'none' && !dryRun) {
+      const standing = `the change stays: Site "${name}" was updated (${result.changes.join(', ')}) but is not ${wait} yet; check: kubectl skupper site status${client.flags}`;
+      (await import('../../interrupt.js')).onInterruptSay(standing);
       if (timeoutMs > 0) this.progress(`Waiting for site "${name}" to be ${wait}...`);
-      pending = await settleSite(client, result.site, wait, timeoutMs);
+      pending = await settleSite(client, result.site, wait, timeoutMs).catch((err: unknown) => {
+        throw stays(err, standing);
+      });
     }
     this.out(`Site "${name}" is updated${dryRunNote(dryRun)}: ${result.changes.join(', ')}.${pending ? ` ${pending}` : ''}`);
     return 0;

@@ -32,21 +32,20 @@ export class TokenIssueCommand extends ClusterCommand {
     const redemptionsAllowed = positive(this.redemptionsAllowed, '--redemptions-allowed');
     const cost = positive(this.cost, '--cost');
     const timeoutMs = this.timeoutMs();
-    const [{ isDeviceTarget, writeSecretFile }, { issueToken }, { renderTokenFile, checkNewFile }] = await Promise.all([import('../../files/secret-file.js'), import('../../token/issue.js'), import('../../token/file.js')]);
+    const [{ isDeviceTarget, writeSecretFile }, { issueToken }, { renderTokenFile, checkNewFile }, { Operation }] = await Promise.all([import('../../files/secret-file.js'), import('../../token/issue.js'), import('../../token/file.js'), import('../../operation.js')]);
     // Before anything is made in the cluster: a grant whose token cannot be written helps nobody.
     checkNewFile(this.file);
     this.progress('Waiting for a grant server to fill in the grant...');
-    const issued = await issueToken(await this.client(), { windowMs, redemptionsAllowed, cost, timeoutMs });
+    const op = new Operation();
+    const issued = await issueToken(await this.client(), { windowMs, redemptionsAllowed, cost, timeoutMs, op });
     const redeem = `kubectl skupper token redeem ${this.file}`;
     let path: string;
     try {
       path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem), { streams: this.context });
     } catch (err) {
-      issued.delivered();
-      await issued.revoke();
+      await op.undo(); // a grant whose token was not written helps nobody
       throw err;
     }
-    issued.delivered();
     const expires = issued.claims.exp * 1000;
     // Written to a device such as /dev/stdout: the token is the output, this summary goes to stderr.
     const device = isDeviceTarget(this.file);
@@ -60,6 +59,7 @@ export class TokenIssueCommand extends ClusterCommand {
         `  ${redeem}`,
       ].join('\n'),
     );
+    op.done(`the command completed: token file ${path} was written`);
     return 0;
   }
 }

@@ -37,17 +37,21 @@ export class TokenRedeemCommand extends ClusterCommand {
     if (this.name !== undefined && (this.name.length > 240 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name))) throw usageError(`invalid --name "${this.name}": use at most 240 lowercase letters, digits, "-" and "."`);
     const timeoutMs = this.timeoutMs();
     const deadline = Date.now() + timeoutMs;
-    const [{ readTokenFile }, { redeemToken }] = await Promise.all([import('../../token/file.js'), import('../../token/redeem.js')]);
+    const [{ readTokenFile }, { redeemToken }, { Operation }] = await Promise.all([import('../../token/file.js'), import('../../token/redeem.js'), import('../../operation.js')]);
     const token = await readTokenFile(this.file, this.context.stdin);
     const client = await this.client();
     this.progress(this.viaController ? 'Waiting for the site\'s controller to redeem the token...' : 'Redeeming the token...');
-    const result = await redeemToken(client, token, { name: this.name, cost, viaController: this.viaController, timeoutMs });
+    const op = new Operation();
+    const result = await redeemToken(client, token, { name: this.name, cost, viaController: this.viaController, timeoutMs, op });
     const links = result.links.map((l) => `"${l}"`).join(', ');
     if (result.existed) {
-      this.out(`Link ${links} already exists in namespace "${client.namespace}": token "${token.metadata.name}" was redeemed here before. See "kubectl skupper link status".`);
+      this.out(`Link ${links} already exists in namespace "${client.namespace}": token "${token.metadata.name}" was redeemed here before. See "kubectl skupper link status${client.flags}".`);
+      op.done();
       return 0;
     }
-    this.out(`Token "${token.metadata.name}" redeemed: Link ${links} created in namespace "${client.namespace}". Check it with "kubectl skupper link status".`);
+    this.out(`Token "${token.metadata.name}" redeemed: Link ${links} created in namespace "${client.namespace}". Check it with "kubectl skupper link status${client.flags}".`);
+    // All of it stands and is said: a signal from here (during --wait ready) ends the command saying so.
+    op.done(`the command completed: token "${token.metadata.name}" was redeemed and Link ${links} stands in namespace "${client.namespace}"; check: kubectl skupper link status${client.flags}; remove: kubectl skupper link delete ${result.links[0]}${client.flags}`);
     if (this.wait === 'ready') {
       const { waitForLinks } = await import('../../link/links.js');
       await waitForLinks(client, result.links, Math.max(1, deadline - Date.now()));
