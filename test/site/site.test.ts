@@ -36,10 +36,11 @@ test('site create --wait none returns before any controller acts', async () => {
 test('a wait that times out exits 1 with the site\'s own status message', async () => {
   const ns = await freshNamespace('timeout');
   await standIn(ns, { running: false });
-  const res = await run(ns, 'site', 'create', 'stuck', '--timeout', '2s');
+  // Long enough for the real controller (interop mode) to write its first status on a busy machine.
+  const res = await run(ns, 'site', 'create', 'stuck', '--timeout', '8s');
   assert.is(res.code, 1);
   assert.is(res.stdout, '');
-  assert.match(res.stderr, /Site "stuck" is not ready after 2s: Not Running/, res.stderr);
+  assert.match(res.stderr, /Site "stuck" is not ready after 8s: Not Running/, res.stderr);
 });
 
 test('without a controller the timeout says there is no status', async () => {
