@@ -143,28 +143,37 @@ function oneLine(message: string): string {
 
 /** Runs the CLI on this process's argv, streams and environment, and sets the exit code. */
 export async function runFromProcess(): Promise<void> {
-  // A reader that went away (`| head -1`, `| true`) ends us quietly, as it ends kubectl.
-  endQuietlyOnClosedPipe(process, (code) => process.exit(code));
-  // Ctrl-C or SIGTERM: take back what the operation made so far, then end as a signal would. A
-  // command that handles the signal itself (grant-server, --watch) and holds nothing keeps it.
   // One ending: a second Ctrl-C while an undo or a finishing operation runs must not exit before it is through.
   let ending = false;
+  const end = (code: number, say: boolean) =>
+    void import('../interrupt.js').then(async ({ interruptNote, undoAll, whenReleased }) => {
+      // Past a point of no return the operation finishes first (see operation.ts).
+      await whenReleased();
+      const note = interruptNote();
+      const undone = await undoAll();
+      if (say && note) process.stderr.write(`interrupted: ${note}\n`);
+      else if (say && undone > 0) process.stderr.write('interrupted: what the command had made so far was taken back; nothing stays\n');
+      process.exit(code);
+    });
+  // A reader that went away (`| head -1`, `| true`) ends us quietly, as it ends kubectl; an
+  // operation under way is taken back or finished first, as on a signal, without a word.
+  endQuietlyOnClosedPipe(process, (code) => {
+    if (ending) return;
+    ending = true;
+    end(code, false);
+  });
+  // Ctrl-C or SIGTERM: take back what the operation made so far, then end as a signal would. A
+  // command that handles the signal itself (grant-server, --watch) and holds nothing keeps it.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
       // Counted now: a command's once-listener removes itself before our import below settles.
       const handledElsewhere = process.listenerCount(signal) > 1;
       if (ending) return;
-      void import('../interrupt.js').then(async ({ hasPendingUndo, interruptNote, isHeld, undoAll, whenReleased }) => {
+      void import('../interrupt.js').then(({ hasPendingUndo, interruptNote, isHeld }) => {
         if (ending) return;
         if (!hasPendingUndo() && !interruptNote() && !isHeld() && handledElsewhere) return;
         ending = true;
-        // Past a point of no return the operation finishes first (see operation.ts).
-        await whenReleased();
-        const note = interruptNote();
-        const undone = await undoAll();
-        if (note) process.stderr.write(`interrupted: ${note}\n`);
-        else if (undone > 0) process.stderr.write('interrupted: what the command had made so far was taken back; nothing stays\n');
-        process.exit(code);
+        end(code, true);
       });
     });
   }
