@@ -27,6 +27,14 @@ export async function undoAll(): Promise<number> {
   return undos.length;
 }
 
+/**
+ * A command has ended: an undo still registered belongs to an operation that never made anything
+ * (refused before its first create) and must not outlive it in a process that runs more commands.
+ */
+export function forgetUndos(): void {
+  pending.clear();
+}
+
 export function hasPendingUndo(): boolean {
   return pending.size > 0;
 }

@@ -11,6 +11,7 @@ import { RootCommand } from '../commands/root.js';
 import { buildInfo } from '../build-info.js';
 import { overview } from './overview.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
+import { forgetUndos, onInterruptSay } from '../interrupt.js';
 
 export function binaryName(argv0: string | undefined): string {
   const name = basename(argv0 ?? 'kubectl-skupper').replace(/\.(mjs|js|ts|exe)$/, '');
@@ -91,6 +92,7 @@ export async function runCli(rawArgv: string[], context: CliContext, argv0?: str
     run: (input, sub) => cli.run(input, { ...context, ...sub }),
     usage: (cmd, opts) => helpText(cli.usage(cmd, { colored, ...opts })),
   };
+  onInterruptSay(undefined); // nothing of an earlier command in this process stands for this one
   try {
     const code = await command.validateAndExecute();
     return typeof code === 'number' ? code : 0;
@@ -98,6 +100,8 @@ export async function runCli(rawArgv: string[], context: CliContext, argv0?: str
     // Option validators and static schemas throw UsageError before execute() runs.
     if (err instanceof UsageError) return reportError(usageError(oneLine(err.message)), context);
     return reportError(err, context);
+  } finally {
+    forgetUndos();
   }
 }
 
