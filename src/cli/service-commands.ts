@@ -60,7 +60,9 @@ export function serviceStatusCommand(kind: ServiceKind) {
         return 0;
       }
       if (this.name && format.kind === 'table') {
-        this.context.stdout.write(serviceDetails(objects[0]!));
+        const object = objects[0]!;
+        const pods = object.kind === 'Connector' && object.spec.selector ? await (await import('../service/pods.js')).selectedPods(client, object) : undefined;
+        this.context.stdout.write(serviceDetails(object, pods));
         return 0;
       }
       this.context.stdout.write(await renderList(objects, format, columns, { noHeaders: this.noHeaders, resource, namespaces: this.allNamespaces }));

@@ -27,7 +27,6 @@ export const CONNECTOR_COLUMNS: Column<Connector>[] = [
   { header: 'HOST', cell: (c) => c.spec.host ?? '' },
   { header: 'PORT', cell: (c) => String(c.spec.port) },
   { header: 'HAS MATCHING LISTENER', cell: (c) => String(Boolean(c.status?.hasMatchingListener)) },
-  { header: 'PODS', cell: (c) => String(c.status?.selectedPods?.length ?? 0), wide: true },
   { header: 'TLS-CREDENTIALS', cell: (c) => c.spec.tlsCredentials ?? '', wide: true },
   { header: 'MESSAGE', cell: (c) => state(c).message },
   { header: 'AGE', cell: (c) => age(c.metadata.creationTimestamp), wide: true },
@@ -38,7 +37,7 @@ export function columnsOf(kind: ServiceKind): Column<ServiceObject>[] {
 }
 
 /** `status <name>`: one object, field by field. */
-export function serviceDetails(object: ServiceObject): string {
+export function serviceDetails(object: ServiceObject, pods?: { name: string; ip: string }[]): string {
   const s = serviceState(object);
   const rows: [string, string][] = [
     ['Name', object.metadata.name],
@@ -54,8 +53,8 @@ export function serviceDetails(object: ServiceObject): string {
     if (c.spec.host !== undefined) rows.push(['Host', c.spec.host]);
     rows.push(['Port', String(c.spec.port)], ['Matching listener', String(Boolean(c.status?.hasMatchingListener))]);
     if (c.spec.includeNotReadyPods) rows.push(['Not ready pods', 'included']);
-    const pods = (c.status?.selectedPods ?? []).map((p) => `${p.name}${p.ip ? ` (${p.ip})` : ''}`);
-    if (c.spec.selector !== undefined) rows.push(['Selected pods', pods.length ? pods.join(', ') : 'none']);
+    const shown = (c.status?.selectedPods ?? pods ?? []).map((p) => `${p.name}${p.ip ? ` (${p.ip})` : ''}`);
+    if (c.spec.selector !== undefined) rows.push(['Selected pods', shown.length ? shown.join(', ') : 'none']);
   }
   if (object.spec.tlsCredentials) rows.push(['TLS credentials', object.spec.tlsCredentials]);
   return rows.map(([k, v]) => `${`${k}:`.padEnd(20)}${v}`.trimEnd()).join('\n') + '\n';

@@ -287,3 +287,13 @@ export const STATEFUL_SETS: ResourceType<Workload> = { group: 'apps', version: '
 export const DAEMON_SETS: ResourceType<Workload> = { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets' };
 export const WORKLOAD_DEPLOYMENTS: ResourceType<Workload> = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments' };
 export const SERVICES: ResourceType<Service> = { group: '', version: 'v1', kind: 'Service', plural: 'services' };
+
+/** A Pod: what `connector status` reads to say which pods a connector reaches. */
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+}
+
+export const PODS: ResourceType<Pod> = { group: '', version: 'v1', kind: 'Pod', plural: 'pods' };
