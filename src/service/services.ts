@@ -2,7 +2,7 @@
 // refused is checked before anything is made. Returns data and throws SkupperError; never prints.
 import { SkupperError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { CONNECTORS, LISTENERS, SECRETS, type Connector, type Listener, type ResourceType } from '../kube/resources.js';
+import { CONNECTORS, LISTENERS, SECRETS, SERVICES, type Connector, type Listener, type ResourceType } from '../kube/resources.js';
 import { streamObjects, waitFor, waitUntilGone, type GoneOptions } from '../kube/wait.js';
 import { formatDuration } from '../duration.js';
 import { conditionsTrue, currentError, isReady } from '../status/readiness.js';
@@ -34,8 +34,22 @@ async function requireSecret(client: KubeClient, name: string): Promise<void> {
   }
 }
 
+/**
+ * The controller makes a Service named by the listener's host, and refuses (Configured Error) when
+ * a Service of that name exists that is not a listener's: say so before anything is made.
+ */
+async function requireFreeHost(client: KubeClient, host: string, listener: string): Promise<void> {
+  const service = await client.find(SERVICES, host);
+  const owner = service?.metadata.labels?.['internal.skupper.io/listener'];
+  if (service && owner !== listener) {
+    const by = owner ? `listener "${owner}"` : 'something other than a listener';
+    throw new SkupperError('CONFLICT', `there is already a Service "${host}" in namespace "${client.namespace}", made by ${by}: choose another --host`);
+  }
+}
+
 export async function createListener(client: KubeClient, settings: ListenerSettings, opts: DryRun = {}): Promise<Listener> {
   await requireFreeName(client, 'listener', settings.name);
+  await requireFreeHost(client, settings.host ?? settings.name, settings.name);
   if (settings.tlsCredentials) await requireSecret(client, settings.tlsCredentials);
   const listener = listenerManifest({ ...settings, namespace: client.namespace });
   if (opts.dryRun === 'client') return listener;
@@ -186,7 +200,10 @@ export async function updateService(client: KubeClient, kind: ServiceKind, name:
   field('type', 'type', asked.type, String);
   if (asked.tlsCredentials !== undefined && asked.tlsCredentials !== spec.tlsCredentials) await requireSecret(client, asked.tlsCredentials);
   field('tlsCredentials', 'TLS credentials', asked.tlsCredentials);
-  if (kind === 'listener') field('host', 'host', asked.host);
+  if (kind === 'listener') {
+    if (asked.host !== undefined && asked.host !== spec.host) await requireFreeHost(client, asked.host, name);
+    field('host', 'host', asked.host);
+  }
   else {
     const target = asked.host !== undefined || asked.selector !== undefined || asked.workload ? await targetOf(client, asked) : {};
     // A connector has a host or a selector: setting one removes the other.
