@@ -1,6 +1,6 @@
 // Every command the plugin has. The command path is the file path: site/create.ts is "site create".
 import { RootCommand } from './root.js';
-import { CompleteCommand, CompletionCommand } from './completion.js';
+import { CompletionCommand } from './completion.js';
 import { VersionCommand } from './version.js';
 import { SiteCreateCommand } from './site/create.js';
 import { SiteDeleteCommand } from './site/delete.js';
@@ -37,4 +37,4 @@ export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGrou
   ListenerCreateCommand, ListenerUpdateCommand, ListenerStatusCommand, ListenerDeleteCommand, ListenerGenerateCommand,
   ConnectorCreateCommand, ConnectorUpdateCommand, ConnectorStatusCommand, ConnectorDeleteCommand, ConnectorGenerateCommand,
   NetworkStatusCommand, DoctorCommand,
-  TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand, CompleteCommand];
+  TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand];
