@@ -85,12 +85,15 @@ export class ServiceBindings {
     for (const listener of listeners) {
       let configured: ConditionState = ready();
       const existing = services.find((s) => s.metadata.name === listener.spec.host);
-      const owner = listeners.find((l) => l.metadata.name !== listener.metadata.name && wanted.get(l.spec.host) === l && l.spec.port === listener.spec.port);
+      const first = wanted.get(listener.spec.host);
       if (existing && existing.metadata.labels?.[LISTENER_LABEL] === undefined) configured = error(`Service ${listener.spec.host} already exists in namespace`);
-      else if (owner) configured = error(`Listener ${owner.metadata.name} with host ${listener.spec.host} and port ${listener.spec.port} already exists in namespace`);
+      else if (first && first.spec.port === listener.spec.port) configured = error(`Listener ${first.metadata.name} with host ${listener.spec.host} and port ${listener.spec.port} already exists in namespace`);
       else {
-        wanted.set(listener.spec.host, listener);
-        await this.ensureService(listener, existing, active.owner);
+        // Deviation: listeners sharing a host on other ports share the Service of the first one, with its port only.
+        if (!first) {
+          wanted.set(listener.spec.host, listener);
+          await this.ensureService(listener, existing, active.owner);
+        }
         entries.push(['tcpListener', { name: listener.metadata.name, port: String(listener.spec.port), address: listener.spec.routingKey, siteId: active.siteId, ...(listener.spec.tlsCredentials ? { sslProfile: listener.spec.tlsCredentials } : {}) }]);
       }
       const matched = connectorKeys.has(listener.spec.routingKey);
