@@ -23,7 +23,7 @@ export class ConnectorGenerateCommand extends BaseCommand {
   routingKey = Option.String('-r,--routing-key', { description: 'The key that ties this connector to listeners (default: the name)' });
   host = Option.String('--host', { description: 'A host to connect to, instead of pods' });
   selector = Option.String('--selector', { description: 'The labels of the pods to connect to (default app=<name>)' });
-  workload = Option.String('--workload', { hidden: true });
+  workload = Option.String('--workload', { description: 'Not taken here (no cluster is read): use --selector with the workload\'s labels' });
   includeNotReady = Option.String('--include-not-ready', { tolerateBoolean: true, description: 'Also connect to pods that are not ready (default false)' });
   tlsCredentials = Option.String('--tls-credentials', { description: 'A Secret the router uses to reach the backend over TLS' });
   type = Option.String('--type', 'tcp', { description: 'The protocol: tcp (default)' });
