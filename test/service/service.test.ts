@@ -112,7 +112,7 @@ test('every refused input fails in one line with nothing made', async () => {
     [['connector', 'create', 'a', '80', '--workload', 'deployment/nosuch'], 1, /there is no deployment\/nosuch in namespace "[^"]+": check the name with "kubectl get deployment -n /],
     [['connector', 'create', 'a', '80', '--workload', 'statefulset/api'], 1, /there is no statefulset\/api in namespace/],
     [['connector', 'create', 'a', '80', '--workload', 'service/headless'], 2, /service\/headless in namespace "[^"]+" has no label selector to copy: use --selector <labels> or --host <host> instead/],
-    [['connector', 'create', 'a', '80', '--include-not-ready=maybe'], 2, /invalid --include-not-ready="maybe": use true or false/],
+    [['connector', 'create', 'a', '80', '--include-not-ready=maybe'], 2, /invalid value "maybe" for --include-not-ready: use true or false/],
     [['connector', 'create', 'a', '80', '--tls-credentials', 'nosuch'], 1, /there is no Secret "nosuch"/],
     [['connector', 'create', 'existing', '80'], 1, /there is already a connector "existing"/],
     [['listener', 'update', 'existing'], 2, /nothing to update: pass --port/],
