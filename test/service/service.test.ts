@@ -1,10 +1,15 @@
 // Listeners and connectors: create, status (every -o), update, delete and generate on one site,
 // then matched across two linked sites, with the waits that follow the controller.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { CONNECTORS, LISTENERS, SERVICES, type Connector, type Listener } from '../../src/kube/resources.js';
-import { adminClient, stopStandIns } from '../support/cluster.js';
+import { adminClient, cluster, stopStandIns } from '../support/cluster.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 import { CONFIG_MAPS } from '../stand-in/kinds.js';
 import { plugin } from '../support/plugin.js';
 import { backendPod, deployment, eventually, linkedSites, oneSite, run } from './support.js';
@@ -198,7 +203,7 @@ test('delete waits until the object is gone, and the controller removes the list
   assert.is(del.stdout, 'Listener "web" is deleted.\n');
   assert.is(await client.find(LISTENERS, 'web'), undefined);
   await eventually(() => client.find(SERVICES, 'web'), (s) => s === undefined);
-  const delC = await run(ns, 'connector', 'delete', 'web', '--no-wait');
+  const delC = await run(ns, 'connector', 'delete', 'web', '--wait=false');
   assert.match(delC.stdout, /^Connector "web" is (being )?deleted/);
   assert.is((await run(ns, 'listener', 'status')).stdout, `No listeners found in namespace "${ns}".\n`);
 });
@@ -262,6 +267,28 @@ test('across linked sites: a listener on east matches a connector on west, both 
   const pending = await eventually(() => eastClient.get(LISTENERS, 'backend'), (l) => l.status?.status === 'Pending', 20_000);
   assert.is(pending.status?.message, 'No matching connectors');
   assert.is(pending.status?.hasMatchingConnector, undefined);
+});
+
+test('listener status -w prints each change until SIGINT (the built executable)', async () => {
+  const c = await cluster();
+  const ns = await oneSite();
+  assert.is((await run(ns, 'listener', 'create', 'watched', '80')).code, 0);
+  const child = spawn(join(root, 'bin', 'kubectl-skupper'), ['listener', 'status', '-w', '-n', ns, '--kubeconfig', c.kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = async (pattern: RegExp) => {
+    for (let i = 0; i < 300 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, pattern, `waiting for ${pattern} (stderr: ${err})`);
+  };
+  await until(/watched\s+Pending\s+watched\s+watched\s+80\s+false\s+No matching connectors/);
+  assert.is((await run(ns, 'connector', 'create', 'watched', '80', '--host', 'backend.example.com', '--wait', 'none')).code, 0);
+  await until(/watched\s+Ready\s+watched\s+watched\s+80\s+true\s+OK/);
+  child.kill('SIGINT');
+  assert.is(await exited, 0, err);
+  assert.is(out.split('\n').filter((l) => l.startsWith('NAME')).length, 1, 'one header');
 });
 
 test.after.each(stopStandIns);
