@@ -65,6 +65,8 @@ export class ServiceBindings {
   private readonly podKeys = new Map<string, string>();
   /** Connectors whose pod watcher has fired: upstream sets "No matches for selector" only on a pod event. */
   private readonly fired = new Set<string>();
+  /** Whether the last pass had listeners: their Services may need removing. */
+  private hadListeners = false;
 
   constructor(private readonly client: KubeClient, private readonly ns: string) {}
 
@@ -76,6 +78,9 @@ export class ServiceBindings {
       for (const c of connectors) await this.writeStatus(CONNECTORS, c, (s, g) => setCondition(s, 'Configured', error('No active site in namespace'), g) && (setReady(s, REQUIRED, g), true));
       return [];
     }
+    // Nothing to do (the usual case in link tests): spare the API server the Service list.
+    if (listeners.length === 0 && connectors.length === 0 && !this.hadListeners) return [];
+    this.hadListeners = listeners.length > 0;
     const entries: RouterEntry[] = [];
     const { listenerKeys, connectorKeys } = routingKeys(network);
 
