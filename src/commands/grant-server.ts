@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../cli/base-command.js';
 import { usageError } from '../errors.js';
+import type { ConnectionSettings } from '../kube/connect.js';
 
 export class GrantServerCommand extends ClusterCommand {
   static override paths = [['grant-server']];
@@ -23,6 +24,17 @@ export class GrantServerCommand extends ClusterCommand {
   allNamespaces = Option.Boolean('-A,--all-namespaces', false, { description: 'Serve every namespace that has a Site (the TLS Secret stays in the -n namespace)' });
   listen = Option.String('--listen', '127.0.0.1:9090', { description: 'Address and port to listen on; port 0 picks a free one (default 127.0.0.1:9090)' });
   url = Option.String('--url', { description: 'Base URL other sites reach this server at (default: https://<listen address>)' });
+
+  /**
+   * A server runs until stopped: --timeout bounds each API request (default 30 s), not the whole
+   * run. With a deadline of start + 30 s every call after its first 30 s failed ("did not answer
+   * ... before the request could start"), and redemptions with it.
+   */
+  override connectionSettings(): ConnectionSettings {
+    const settings = super.connectionSettings();
+    const timeoutMs = this.timeoutMs();
+    return { ...settings, limits: { ...settings.limits, deadline: undefined, requestTimeoutMs: settings.limits?.requestTimeoutMs ?? (timeoutMs || undefined) } };
+  }
 
   async run(): Promise<number> {
     const { host, port } = parseListen(this.listen);
