@@ -76,13 +76,9 @@ export function serviceDeleteCommand(kind: ServiceKind) {
     name = Option.String({ name: 'name' });
     dryRun = Option.String('--dry-run', { description: `Only check: ${DRY_RUN_HELP}` });
     noWait = Option.Boolean('--no-wait', false, { description: `Return once the delete is requested, without waiting until the ${kindTitle(kind)} is gone (default: wait)` });
-    // The upstream CLI's form of --no-wait.
-    wait = Option.String('--wait', { tolerateBoolean: true, description: '--wait=false is --no-wait (default true)' });
 
     async run(): Promise<number> {
       checkName(this.name, `${kind} name`);
-      const { parseBoolFlag } = await import('../service/validate.js');
-      if (parseBoolFlag(this.wait, '--wait') === false) this.noWait = true;
       const dryRun = parseDryRun(this.dryRun);
       const timeoutMs = this.timeoutMs();
       const { deleteService } = await import('../service/services.js');

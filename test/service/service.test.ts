@@ -91,7 +91,8 @@ test('every refused input fails in one line with nothing made', async () => {
   await client.create(SERVICES, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'taken' }, spec: { ports: [{ port: 80 }] } });
   await client.create(SERVICES, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'headless' }, spec: { ports: [{ port: 80 }] } });
   await deployment(ns, 'api', { app: 'api' });
-  assert.is((await run(ns, 'listener', 'create', 'existing', '80', '--wait', 'none')).code, 0);
+  // Configured: the controller has made the listener's Service by then.
+  assert.is((await run(ns, 'listener', 'create', 'existing', '80')).code, 0);
   assert.is((await run(ns, 'connector', 'create', 'existing', '80', '--wait', 'none')).code, 0);
   const before = JSON.stringify(await listAll(ns));
   const cases: [string[], 1 | 2, RegExp][] = [
@@ -203,7 +204,7 @@ test('delete waits until the object is gone, and the controller removes the list
   assert.is(del.stdout, 'Listener "web" is deleted.\n');
   assert.is(await client.find(LISTENERS, 'web'), undefined);
   await eventually(() => client.find(SERVICES, 'web'), (s) => s === undefined);
-  const delC = await run(ns, 'connector', 'delete', 'web', '--wait=false');
+  const delC = await run(ns, 'connector', 'delete', 'web', '--no-wait');
   assert.match(delC.stdout, /^Connector "web" is (being )?deleted/);
   assert.is((await run(ns, 'listener', 'status')).stdout, `No listeners found in namespace "${ns}".\n`);
 });
