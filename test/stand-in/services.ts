@@ -8,7 +8,7 @@
 //    pod event: a connector whose selector never matched a Pod is Configured, one whose last pod
 //    went away is Error "No matches for selector". Upstream never writes status.selectedPods
 //    (the setter is not called in 2.2.1 nor on main), so neither does this.
-//  - Router config: a tcpListener per Listener and a tcpConnector per selected pod (or to
+//  - Router config: a tcpListener per Listener (on a router port allocated from 1024, the Service's targetPort) and a tcpConnector per selected pod (or to
 //    spec.host), with address = routing key.
 //  - Matched: hasMatchingConnector / hasMatchingListener from the routing keys in the network
 //    status (every site the router reports, this one included), as binding_status.go does.
@@ -65,6 +65,8 @@ export class ServiceBindings {
   private readonly podKeys = new Map<string, string>();
   /** Connectors whose pod watcher has fired: upstream sets "No matches for selector" only on a pod event. */
   private readonly fired = new Set<string>();
+  /** The router port each listener (by name) got, as upstream's port mapping allocates them from 1024. */
+  private readonly routerPorts = new Map<string, number>();
   /** Whether the last pass had listeners: their Services may need removing. */
   private hadListeners = false;
 
@@ -99,7 +101,7 @@ export class ServiceBindings {
           wanted.set(listener.spec.host, listener);
           await this.ensureService(listener, existing, active.owner);
         }
-        entries.push(['tcpListener', { name: listener.metadata.name, port: String(listener.spec.port), address: listener.spec.routingKey, siteId: active.siteId, ...(listener.spec.tlsCredentials ? { sslProfile: listener.spec.tlsCredentials } : {}) }]);
+        entries.push(['tcpListener', { name: listener.metadata.name, port: String(this.routerPort(listener.metadata.name)), address: listener.spec.routingKey, siteId: active.siteId, ...(listener.spec.tlsCredentials ? { sslProfile: listener.spec.tlsCredentials } : {}) }]);
       }
       const matched = connectorKeys.has(listener.spec.routingKey);
       await this.writeStatus(LISTENERS, listener, (s, g) => {
@@ -156,8 +158,14 @@ export class ServiceBindings {
     return entries;
   }
 
+  private routerPort(listener: string): number {
+    if (!this.routerPorts.has(listener)) this.routerPorts.set(listener, 1024 + this.routerPorts.size);
+    return this.routerPorts.get(listener)!;
+  }
+
   private async ensureService(listener: Listener, existing: Service | undefined, owner: OwnerReference): Promise<void> {
-    const spec = { selector: { application: 'skupper-router', [ROUTER_COMPONENT]: 'router' }, ports: [{ name: listener.metadata.name, port: listener.spec.port, targetPort: listener.spec.port, protocol: 'TCP' }] };
+    // Clients reach the Service's port; the router listens on the port it was given.
+    const spec = { selector: { application: 'skupper-router', [ROUTER_COMPONENT]: 'router' }, ports: [{ name: listener.metadata.name, port: listener.spec.port, targetPort: this.routerPort(listener.metadata.name), protocol: 'TCP' }] };
     if (!existing) {
       await this.client.create(SERVICES, {
         apiVersion: 'v1',
@@ -168,7 +176,7 @@ export class ServiceBindings {
       return;
     }
     const port = existing.spec.ports[0];
-    if (port?.port === listener.spec.port && port.name === listener.metadata.name && existing.metadata.labels?.[LISTENER_LABEL] === listener.metadata.name) return;
+    if (port?.port === listener.spec.port && port.targetPort === this.routerPort(listener.metadata.name) && port.name === listener.metadata.name && existing.metadata.labels?.[LISTENER_LABEL] === listener.metadata.name) return;
     await this.client.patch(SERVICES, existing.metadata.name, { metadata: { labels: { [LISTENER_LABEL]: listener.metadata.name } }, spec: { ports: spec.ports } }, this.ns);
   }
 
