@@ -9,7 +9,3 @@ export function serviceState(object: ServiceObject): { status: string; message: 
   return { status: object.status.status, message: object.status.message ?? '' };
 }
 
-/** Whether the other end exists somewhere in the network, as the controller last said. */
-export function hasMatch(object: ServiceObject): boolean {
-  return object.kind === 'Listener' ? Boolean(object.status?.hasMatchingConnector) : Boolean((object as Connector).status?.hasMatchingListener);
-}
