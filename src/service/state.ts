@@ -8,4 +8,3 @@ export function serviceState(object: ServiceObject): { status: string; message: 
   if (!object.status?.status) return { status: 'Pending', message: 'Not Configured' };
   return { status: object.status.status, message: object.status.message ?? '' };
 }
-
