@@ -204,7 +204,7 @@ test('delete waits until the object is gone, and the controller removes the list
   assert.is(del.stdout, 'Listener "web" is deleted.\n');
   assert.is(await client.find(LISTENERS, 'web'), undefined);
   await eventually(() => client.find(SERVICES, 'web'), (s) => s === undefined);
-  const delC = await run(ns, 'connector', 'delete', 'web', '--no-wait');
+  const delC = await run(ns, 'connector', 'delete', 'web', '--wait=false'); // upstream's form of --no-wait
   assert.match(delC.stdout, /^Connector "web" is (being )?deleted/);
   assert.is((await run(ns, 'listener', 'status')).stdout, `No listeners found in namespace "${ns}".\n`);
 });
