@@ -179,8 +179,30 @@ export interface ServiceUpdate {
   unchanged: string[];
 }
 
-/** Changes only what was asked for, with a merge patch guarded by the resourceVersion read. */
+/**
+ * Changes only what was asked for, with a merge patch guarded by the resourceVersion read. The
+ * controller writes status often, which moves the resourceVersion too: on a conflict we read again
+ * and decide again (a few times), rather than overwrite a change we did not see.
+ */
 export async function updateService(client: KubeClient, kind: ServiceKind, name: string, asked: ListenerChanges & ConnectorChanges, opts: DryRun = {}): Promise<ServiceUpdate> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await updateOnce(client, kind, name, asked, opts);
+    } catch (err) {
+      if (!(err instanceof Stale)) throw err;
+      if (attempt >= 5) throw err.conflict;
+    }
+  }
+}
+
+/** The patch met a newer resourceVersion than the one read. */
+class Stale extends Error {
+  constructor(readonly conflict: SkupperError) {
+    super(conflict.message);
+  }
+}
+
+async function updateOnce(client: KubeClient, kind: ServiceKind, name: string, asked: ListenerChanges & ConnectorChanges, opts: DryRun): Promise<ServiceUpdate> {
   const current = await getService(client, kind, name);
   const spec = current.spec as unknown as Record<string, unknown>;
   const patch: Record<string, unknown> = {};
@@ -219,6 +241,10 @@ export async function updateService(client: KubeClient, kind: ServiceKind, name:
   }
   if (done.length === 0 || opts.dryRun === 'client') return { object: current, changes: done, unchanged: same };
   const body = { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: patch };
-  const updated = await client.patch(typeOf(kind), name, body, client.namespace, undefined, { dryRun: opts.dryRun === 'server' });
-  return { object: updated, changes: done, unchanged: same };
+  try {
+    const updated = await client.patch(typeOf(kind), name, body, client.namespace, undefined, { dryRun: opts.dryRun === 'server' });
+    return { object: updated, changes: done, unchanged: same };
+  } catch (err) {
+    throw err instanceof SkupperError && err.code === 'CONFLICT' ? new Stale(err) : err;
+  }
 }

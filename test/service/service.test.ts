@@ -25,6 +25,8 @@ test('listener create: the controller makes its Service; status lists it Pending
   const svc = await eventually(() => client.find(SERVICES, 'backend'), (s) => s !== undefined);
   assert.equal(svc!.spec?.ports?.map((p) => p.port), [8080]);
   assert.is(svc!.metadata.labels?.['internal.skupper.io/listener'], 'backend');
+  // Matched follows Configured (both controllers write it from the network status, a moment later).
+  await eventually(() => client.get(LISTENERS, 'backend'), (l) => Boolean(l.status?.conditions?.some((c) => c.type === 'Matched')));
 
   const table = await run(ns, 'listener', 'status');
   assert.is(table.code, 0, table.stderr);
@@ -190,6 +192,7 @@ test('update changes only what is asked, waits for the new generation; a new hos
   assert.is(toHost.stdout, 'Connector "db" is updated: host set to "db.example.com", selector removed.\n');
   assert.equal((await client.get(CONNECTORS, 'db')).spec, { routingKey: 'db', port: 5432, host: 'db.example.com', type: 'tcp' });
   const notReady = await run(ns, 'connector', 'update', 'db', '--include-not-ready=true', '--wait', 'none');
+  assert.is(notReady.stderr, '');
   assert.is(notReady.stdout, 'Connector "db" is updated: include not ready pods set to true.\n');
 });
 
@@ -211,11 +214,15 @@ test('delete waits until the object is gone, and the controller removes the list
 
 test('a wait that times out says the status message and keeps the object; --timeout 0 checks once', async () => {
   const ns = await oneSite();
-  const res = await run(ns, 'connector', 'create', 'lonely', '80', '--wait', 'ready', '--timeout', '2s');
+  const res = await run(ns, 'connector', 'create', 'lonely', '80', '--host', 'lonely.example.com', '--wait', 'ready', '--timeout', '5s');
   assert.is(res.code, 1);
   assert.is(res.stdout, '');
-  assert.match(res.stderr, /^error: Connector "lonely" is created but not ready after 2s: lonely \(Pending: No matching listeners\) \(follow it with "kubectl skupper connector status lonely -n [^ ]+ --wait ready"\)\n$/);
+  assert.match(res.stderr, /^error: Connector "lonely" is created but not ready after 5s: lonely \(Pending: No matching listeners\) \(follow it with "kubectl skupper connector status lonely -n [^ ]+ --wait ready"\)\n$/);
   assert.ok(await (await adminClient(ns)).find(CONNECTORS, 'lonely'));
+  // A selector no pod matches is never configured: the controller configures it on a pod event.
+  const noPods = await run(ns, 'connector', 'create', 'nopods', '80', '--timeout', '3s');
+  assert.is(noPods.code, 1);
+  assert.match(noPods.stderr, /^error: Connector "nopods" is created but not configured after 3s: nopods \(/);
   const once = await run(ns, 'listener', 'create', 'quick', '80', '--wait', 'ready', '--timeout', '0');
   assert.is(once.code, 0, once.stderr);
   assert.match(once.stdout, /^Listener "quick" is created, not yet ready: quick \(/);

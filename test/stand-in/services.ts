@@ -4,9 +4,12 @@
 //    internal.skupper.io/listener=<name>; Configured Error "Service <host> already exists in
 //    namespace" when a Service of that name is not a listener's; stale listener Services removed.
 //  - Connector: its pods are the Pods in the API server that match spec.selector, Running, not
-//    being deleted, and Ready (or any, with includeNotReadyPods). Upstream sets Configured only on a
-//    pod event: a connector whose selector never matched a Pod is Configured, one whose last pod
-//    went away is Error "No matches for selector". Upstream never writes status.selectedPods
+//    being deleted, and Ready (or any, with includeNotReadyPods). Upstream sets a selector
+//    connector's Configured only on a pod event: one whose selector never matched a Pod has no
+//    Configured condition (Pending "Not Configured"), one whose last pod went away is Error
+//    "No matches for selector". A host connector is Configured at once.
+//  - Matched comes after Configured (upstream writes it from the binding status): for one pass a
+//    new listener is Pending "Not Matched". Upstream never writes status.selectedPods
 //    (the setter is not called in 2.2.1 nor on main), so neither does this.
 //  - Router config: a tcpListener per Listener (on a router port allocated from 1024, the Service's targetPort) and a tcpConnector per selected pod (or to
 //    spec.host), with address = routing key.
@@ -65,6 +68,7 @@ export class ServiceBindings {
   private readonly podKeys = new Map<string, string>();
   /** Connectors whose pod watcher has fired: upstream sets "No matches for selector" only on a pod event. */
   private readonly fired = new Set<string>();
+  private readonly looked = new Set<string>();
   /** The router port each listener (by name) got, as upstream's port mapping allocates them from 1024. */
   private readonly routerPorts = new Map<string, number>();
   /** Whether the last pass had listeners: their Services may need removing. */
@@ -104,8 +108,10 @@ export class ServiceBindings {
         entries.push(['tcpListener', { name: listener.metadata.name, port: String(this.routerPort(listener.metadata.name)), address: listener.spec.routingKey, siteId: active.siteId, ...(listener.spec.tlsCredentials ? { sslProfile: listener.spec.tlsCredentials } : {}) }]);
       }
       const matched = connectorKeys.has(listener.spec.routingKey);
+      const firstLook = this.firstLook(listener.metadata.uid!);
       await this.writeStatus(LISTENERS, listener, (s, g) => {
         let changed = setCondition(s, 'Configured', configured, g);
+        if (firstLook) return changed && (setReady(s, REQUIRED, g), true);
         if (s.hasMatchingConnector !== (matched || undefined)) {
           if (matched) s.hasMatchingConnector = true;
           else delete s.hasMatchingConnector; // false is omitted (omitempty)
@@ -123,7 +129,8 @@ export class ServiceBindings {
     // Connectors: their pods, router entries, status.
     const pods = connectors.some((c) => c.spec.selector) ? (await this.client.list(PODS, this.ns)).items : [];
     for (const connector of connectors) {
-      let configured: ConditionState = ready();
+      // A selector connector is configured only by a pod event (none yet: no Configured at all).
+      let configured: ConditionState | undefined = ready();
       if (connector.spec.selector) {
         const selected = selectPods(pods, connector.spec.selector, Boolean(connector.spec.includeNotReadyPods));
         const uid = connector.metadata.uid!;
@@ -136,14 +143,17 @@ export class ServiceBindings {
           if (matching.length > 0) this.fired.add(uid);
         } else if (prev !== key) this.fired.add(uid);
         this.podKeys.set(uid, key);
-        if (selected.length === 0 && this.fired.has(uid)) configured = error('No matches for selector');
+        if (!this.fired.has(uid)) configured = undefined;
+        else if (selected.length === 0) configured = error('No matches for selector');
         for (const pod of selected) entries.push(['tcpConnector', { name: `${connector.metadata.name}@${pod.ip}`, host: pod.ip, port: String(connector.spec.port), address: connector.spec.routingKey, siteId: active.siteId, processId: pod.name }]);
       } else if (connector.spec.host) {
         entries.push(['tcpConnector', { name: connector.metadata.name, host: connector.spec.host, port: String(connector.spec.port), address: connector.spec.routingKey, siteId: active.siteId }]);
       }
       const matched = listenerKeys.has(connector.spec.routingKey);
+      const firstLook = this.firstLook(connector.metadata.uid!);
       await this.writeStatus(CONNECTORS, connector, (s, g) => {
-        let changed = setCondition(s, 'Configured', configured, g);
+        let changed = configured ? setCondition(s, 'Configured', configured, g) : false;
+        if (firstLook) return changed && (setReady(s, REQUIRED, g), true);
         if (s.hasMatchingListener !== (matched || undefined)) {
           if (matched) s.hasMatchingListener = true;
           else delete s.hasMatchingListener;
@@ -156,6 +166,13 @@ export class ServiceBindings {
     const live = new Set(connectors.map((c) => c.metadata.uid!));
     for (const uid of [...this.podKeys.keys()]) if (!live.has(uid)) (this.podKeys.delete(uid), this.fired.delete(uid));
     return entries;
+  }
+
+  /** True the first time an object is seen: upstream writes Matched later, from the binding status. */
+  private firstLook(uid: string): boolean {
+    if (this.looked.has(uid)) return false;
+    this.looked.add(uid);
+    return true;
   }
 
   private routerPort(listener: string): number {
