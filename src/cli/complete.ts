@@ -1,5 +1,7 @@
 // Completion candidates for a partial command line: command words, flags of the matched command,
-// fixed flag values, and names read from the cluster (best effort, with a short deadline).
+// fixed flag values, and names read from the cluster (best effort, with a short deadline). The
+// entry point (run.ts) hands in the commands' definitions, so nothing here imports it back.
+import type { Cli } from 'clipanion';
 import { LINK_ACCESS_TYPES } from '../site/validate.js';
 
 export interface Completion {
@@ -19,11 +21,9 @@ const VALUES: Record<string, readonly string[]> = {
 
 const LIST_FORMATS = ['json', 'yaml', 'wide', 'name', 'jsonpath=', 'custom-columns='];
 
-export async function complete(args: string[], env: Record<string, string | undefined>): Promise<Completion> {
+export async function complete(args: string[], env: Record<string, string | undefined>, cli: Pick<Cli, 'binaryName' | 'definitions'>): Promise<Completion> {
   const words = args.slice(0, -1);
   const partial = args.at(-1) ?? '';
-  const { buildCli } = await import('./run.js');
-  const cli = buildCli();
   const name = cli.binaryName.split(' ').length;
   const definitions = cli.definitions().map((d) => ({ path: d.path.split(' ').slice(name).filter((w) => /^[a-z]/.test(w)), options: d.options.map((o) => o.definition) }));
   const previous = words.at(-1);
@@ -69,14 +69,15 @@ const CONTEXT_FLAGS = new Set(['--context', '--contexts', '--from', '--to']);
 function outputValues(flag: string, words: string[]): readonly string[] | undefined {
   if (flag !== '-o' && flag !== '--output') return undefined;
   if (words[0] === 'network') return ['dot', 'json', 'mermaid', 'table', 'yaml'];
-  if (['site status', 'link status'].includes(words.filter((w) => !w.startsWith('-')).slice(0, 2).join(' '))) return LIST_FORMATS;
+  if (['site status', 'link status', 'listener status', 'connector status'].includes(words.filter((w) => !w.startsWith('-')).slice(0, 2).join(' '))) return LIST_FORMATS;
   return undefined;
 }
 
 /** Commands whose argument names an existing site or link. */
 function needsName(path: string[]): boolean {
   const key = path.join(' ');
-  return ['site update', 'site status', 'site delete', 'link status', 'link update', 'link check', 'link delete', 'doctor'].includes(key);
+  return ['site update', 'site status', 'site delete', 'link status', 'link update', 'link check', 'link delete', 'doctor',
+    'listener status', 'listener update', 'listener delete', 'connector status', 'connector update', 'connector delete'].includes(key);
 }
 
 function flagValue(words: string[], ...flags: string[]): string | undefined {
@@ -97,9 +98,10 @@ async function contexts(words: string[], env: Record<string, string | undefined>
 async function clusterNames(path: string[], words: string[], env: Record<string, string | undefined>): Promise<string[]> {
   try {
     const { connect } = await import('../kube/connect.js');
-    const { LINKS, SITES } = await import('../kube/resources.js');
+    const { CONNECTORS, LINKS, LISTENERS, SITES } = await import('../kube/resources.js');
     const client = await connect({ kubeconfig: flagValue(words, '--kubeconfig'), context: flagValue(words, '--context'), namespace: flagValue(words, '-n', '--namespace'), env, requestTimeoutMs: 2000 });
-    const list = path[0] === 'site' || path[0] === 'doctor' ? await client.list(SITES) : await client.list(LINKS);
+    const type = path[0] === 'site' || path[0] === 'doctor' ? SITES : path[0] === 'listener' ? LISTENERS : path[0] === 'connector' ? CONNECTORS : LINKS;
+    const list = await client.list(type as typeof SITES);
     return list.items.map((o) => o.metadata.name);
   } catch {
     return []; // completion never prints errors

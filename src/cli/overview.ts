@@ -8,7 +8,7 @@ interface Described {
   usage?: { category?: string; description?: string };
 }
 
-const CATEGORY_ORDER = ['Sites', 'Links', 'Tokens', 'Network', 'Other'];
+const CATEGORY_ORDER = ['Sites', 'Links', 'Services', 'Tokens', 'Network', 'Other'];
 
 export function overview(commands: readonly Described[], name: string, version: string, context: { env: Record<string, string | undefined>; colorDepth: number }): string {
   const s = style(context);

@@ -47,10 +47,24 @@ export function buildCli(name = 'kubectl skupper', selected: readonly unknown[] 
   return cli;
 }
 
+async function runComplete(args: string[], context: CliContext): Promise<number> {
+  try {
+    const { complete } = await import('./complete.js');
+    const { candidates, directive } = await complete(args, context.env, buildCli());
+    context.stdout.write(candidates.map((c) => `${c}\n`).join('') + `:${directive}\n`);
+    return 0;
+  } catch (err) {
+    return reportError(err, context);
+  }
+}
+
 export async function runCli(rawArgv: string[], context: CliContext, argv0?: string): Promise<number> {
   // `help <command>` is `<command> --help`; `--version` is `version`, as in kubectl and cobra.
   let argv = rawArgv[0] === 'help' ? [...rawArgv.slice(1), ...(rawArgv.length > 1 ? ['--help'] : [])] : rawArgv;
   if (argv.length === 1 && argv[0] === '--version') argv = ['version'];
+  // The shell scripts' hidden `__complete`: everything after it, flags included, is the line being
+  // completed. Served here, where the commands are known, so that completion never imports us back.
+  if (argv[0] === '__complete') return runComplete(argv.slice(1), context);
   if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
     context.stdout.write(overview(commands, binaryName(argv0), buildInfo.version, context));
     return 0;

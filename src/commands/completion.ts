@@ -59,18 +59,3 @@ export class CompletionCommand extends BaseCommand {
     return 0;
   }
 }
-
-/** Hidden: no usage, so it stays out of help. */
-export class CompleteCommand extends BaseCommand {
-  static override paths = [['__complete']];
-
-  // Proxy: everything after __complete, flags included, is the line being completed.
-  args = Option.Proxy();
-
-  async run(): Promise<number> {
-    const { complete } = await import('../cli/complete.js');
-    const { candidates, directive } = await complete(this.args, this.context.env);
-    this.context.stdout.write(candidates.map((c) => `${c}\n`).join('') + `:${directive}\n`);
-    return 0;
-  }
-}

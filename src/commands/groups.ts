@@ -23,3 +23,5 @@ export const SiteGroupCommand = groupCommand('site', 'Create, change and inspect
 export const LinkGroupCommand = groupCommand('link', 'Generate, inspect, check and delete links between sites');
 export const TokenGroupCommand = groupCommand('token', 'Issue and redeem tokens that link sites');
 export const NetworkGroupCommand = groupCommand('network', 'Inspect the whole network of sites, across kubeconfig contexts');
+export const ListenerGroupCommand = groupCommand('listener', 'Consume services exposed on other sites: create, change and inspect listeners');
+export const ConnectorGroupCommand = groupCommand('connector', 'Expose services to other sites: create, change and inspect connectors');

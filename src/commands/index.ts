@@ -1,6 +1,6 @@
 // Every command the plugin has. The command path is the file path: site/create.ts is "site create".
 import { RootCommand } from './root.js';
-import { CompleteCommand, CompletionCommand } from './completion.js';
+import { CompletionCommand } from './completion.js';
 import { VersionCommand } from './version.js';
 import { SiteCreateCommand } from './site/create.js';
 import { SiteDeleteCommand } from './site/delete.js';
@@ -19,10 +19,22 @@ import { TokenInspectCommand } from './token/inspect.js';
 import { GrantServerCommand } from './grant-server.js';
 import { NetworkStatusCommand } from './network/status.js';
 import { DoctorCommand } from './doctor.js';
-import { LinkGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
+import { ListenerCreateCommand } from './listener/create.js';
+import { ListenerDeleteCommand } from './listener/delete.js';
+import { ListenerGenerateCommand } from './listener/generate.js';
+import { ListenerStatusCommand } from './listener/status.js';
+import { ListenerUpdateCommand } from './listener/update.js';
+import { ConnectorCreateCommand } from './connector/create.js';
+import { ConnectorDeleteCommand } from './connector/delete.js';
+import { ConnectorGenerateCommand } from './connector/generate.js';
+import { ConnectorStatusCommand } from './connector/status.js';
+import { ConnectorUpdateCommand } from './connector/update.js';
+import { ConnectorGroupCommand, LinkGroupCommand, ListenerGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
-export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand,
+export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand, ListenerGroupCommand, ConnectorGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
   LinkGenerateCommand, LinkStatusCommand, LinkUpdateCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
+  ListenerCreateCommand, ListenerUpdateCommand, ListenerStatusCommand, ListenerDeleteCommand, ListenerGenerateCommand,
+  ConnectorCreateCommand, ConnectorUpdateCommand, ConnectorStatusCommand, ConnectorDeleteCommand, ConnectorGenerateCommand,
   NetworkStatusCommand, DoctorCommand,
-  TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand, CompleteCommand];
+  TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand];

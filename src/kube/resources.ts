@@ -129,6 +129,41 @@ export interface CertificateSpec {
   settings?: Record<string, string>;
 }
 
+export interface ListenerSpec {
+  routingKey: string;
+  host: string;
+  port: number;
+  tlsCredentials?: string;
+  type?: string;
+  observer?: string;
+  exposePodsByName?: boolean;
+  settings?: Record<string, string>;
+}
+
+export interface ListenerStatus extends SkupperStatus {
+  hasMatchingConnector?: boolean;
+}
+
+export interface ConnectorSpec {
+  routingKey: string;
+  port: number;
+  /** One of host and selector. */
+  host?: string;
+  selector?: string;
+  tlsCredentials?: string;
+  useClientCert?: boolean;
+  verifyHostname?: boolean;
+  type?: string;
+  includeNotReadyPods?: boolean;
+  exposePodsByName?: boolean;
+  settings?: Record<string, string>;
+}
+
+export interface ConnectorStatus extends SkupperStatus {
+  hasMatchingListener?: boolean;
+  selectedPods?: { name?: string; ip?: string }[];
+}
+
 interface Resource<K extends string, Spec, Status> {
   apiVersion: string;
   kind: K;
@@ -143,6 +178,8 @@ export type AccessGrant = Resource<'AccessGrant', AccessGrantSpec, AccessGrantSt
 export type AccessToken = Resource<'AccessToken', AccessTokenSpec, AccessTokenStatus>;
 export type RouterAccess = Resource<'RouterAccess', RouterAccessSpec, SkupperStatus>;
 export type Certificate = Resource<'Certificate', CertificateSpec, SkupperStatus>;
+export type Listener = Resource<'Listener', ListenerSpec, ListenerStatus>;
+export type Connector = Resource<'Connector', ConnectorSpec, ConnectorStatus>;
 
 export interface Secret {
   apiVersion: 'v1';
@@ -180,10 +217,10 @@ export const ACCESS_GRANTS = skupper<AccessGrant>('AccessGrant', 'accessgrants')
 export const ACCESS_TOKENS = skupper<AccessToken>('AccessToken', 'accesstokens');
 export const ROUTER_ACCESSES = skupper<RouterAccess>('RouterAccess', 'routeraccesses');
 export const CERTIFICATES = skupper<Certificate>('Certificate', 'certificates');
+export const CONNECTORS = skupper<Connector>('Connector', 'connectors');
+export const LISTENERS = skupper<Listener>('Listener', 'listeners');
 /** Kinds the plugin only lists and deletes (site delete --all); their specs are not read. */
 export type OtherSkupperResource = Resource<string, Record<string, unknown>, SkupperStatus>;
-export const CONNECTORS = skupper<OtherSkupperResource>('Connector', 'connectors');
-export const LISTENERS = skupper<OtherSkupperResource>('Listener', 'listeners');
 export const SECURED_ACCESSES = skupper<OtherSkupperResource>('SecuredAccess', 'securedaccesses');
 export const ATTACHED_CONNECTORS = skupper<OtherSkupperResource>('AttachedConnector', 'attachedconnectors');
 export const ATTACHED_CONNECTOR_BINDINGS = skupper<OtherSkupperResource>('AttachedConnectorBinding', 'attachedconnectorbindings');
@@ -222,3 +259,41 @@ export interface SelfSubjectAccessReview {
 export const DEPLOYMENTS: ResourceType<Deployment> = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments' };
 export const LEASES: ResourceType<Lease> = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases' };
 export const SELF_SUBJECT_ACCESS_REVIEWS: ResourceType<SelfSubjectAccessReview> = { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews' };
+
+// Kubernetes kinds the service commands read: only the fields they use.
+
+/** A label selector as workloads carry it. */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Deployment, StatefulSet or DaemonSet: their selector is all `connector create --workload` reads. */
+export interface Workload {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: { selector?: LabelSelector };
+}
+
+export interface Service {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: ObjectMeta;
+  spec?: { selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string; protocol?: string }[]; type?: string };
+}
+
+export const STATEFUL_SETS: ResourceType<Workload> = { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets' };
+export const DAEMON_SETS: ResourceType<Workload> = { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets' };
+export const WORKLOAD_DEPLOYMENTS: ResourceType<Workload> = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments' };
+export const SERVICES: ResourceType<Service> = { group: '', version: 'v1', kind: 'Service', plural: 'services' };
+
+/** A Pod: what `connector status` reads to say which pods a connector reaches. */
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+}
+
+export const PODS: ResourceType<Pod> = { group: '', version: 'v1', kind: 'Pod', plural: 'pods' };

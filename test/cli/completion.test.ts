@@ -18,7 +18,7 @@ async function candidates(...line: string[]): Promise<{ words: string[]; directi
 }
 
 test('completes groups, verbs and flags of the matched command', async () => {
-  assert.equal((await candidates('')).words, ['completion', 'doctor', 'grant-server', 'link', 'network', 'site', 'token', 'version']);
+  assert.equal((await candidates('')).words, ['completion', 'connector', 'doctor', 'grant-server', 'link', 'listener', 'network', 'site', 'token', 'version']);
   assert.equal((await candidates('network', 'status', '-o', '')).words, ['dot', 'json', 'mermaid', 'table', 'yaml']);
   assert.equal((await candidates('site', '')).words, ['create', 'delete', 'generate', 'status', 'update']);
   assert.equal((await candidates('site', 'create', '--enable')).words, ['--enable-ha', '--enable-link-access']);

@@ -109,6 +109,9 @@ test('every manifest we write passes kubectl apply --dry-run=server under the up
     ['link generate (HA)', (await run(west, 'link', 'generate', '--cost', '7')).stdout],
     ['link generate -o json', (await run(west, 'link', 'generate', '--name', 'to-west', '-o', 'json')).stdout],
     ['link generate --generate-credential=false', (await run(west, 'link', 'generate', '--generate-credential=false', '--tls-credentials', 'shared')).stdout],
+    ['listener generate', (await plugin(['listener', 'generate', 'web', '8080', '--host', 'www', '-r', 'web.v2', '--tls-credentials', 'tls'])).stdout],
+    ['connector generate', (await plugin(['connector', 'generate', 'web', '8080', '--selector', 'app=web', '--include-not-ready'])).stdout],
+    ['connector generate --host -o json', (await plugin(['connector', 'generate', 'db', '5432', '--host', 'db.example.com', '-o', 'json'])).stdout],
   ];
   for (const [what, manifest] of manifests) {
     assert.ok(manifest.trim().length > 0, `${what} printed a manifest`);

@@ -14,6 +14,7 @@
 //    from the network status counts) or at the 30 s resync.
 //  - AccessGrants: grants are disabled here, so each gets status.message "AccessGrants are not
 //    enabled" (our own grant server serves them).
+//  - Listeners and Connectors: see services.ts (Services, router entries, Configured/Matched/Ready).
 //  - AccessTokens: redeemed as the controller does: POST the code to the URL with headers name and
 //    subject, create the Secret and Links owned by the Site, mark the token Redeemed.
 // Deviation: skupper-site-server is owned by the RouterAccess here (upstream: a SecuredAccess, a
@@ -31,6 +32,7 @@ import {
 import { apply, b64, b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, ROUTER_CONFIG, SERVICES, type Service } from './kinds.js';
 import { siteRecords, type NetworkStatus, type SiteRecord } from './network-status.js';
 import { error, pending, ready, setCondition, setReady, update, type ConditionState } from './status.js';
+import { ServiceBindings, type RouterEntry } from './services.js';
 
 export interface ControllerStandInOptions {
   client: KubeClient;
@@ -63,12 +65,14 @@ export class ControllerStandIn extends PollingLoop {
   /** The router Pods (name@resourceVersion) at the last pass; '' when there were none. */
   private podsSeen = '';
   private podsPending = '';
+  private readonly services: ServiceBindings;
 
   constructor(opts: ControllerStandInOptions) {
     super(`controller stand-in ${opts.namespace}`, opts.intervalMs ?? 200, opts.log);
     this.client = opts.client;
     this.ns = opts.namespace;
     this.resyncMs = opts.resyncMs ?? 30_000;
+    this.services = new ServiceBindings(opts.client, opts.namespace);
   }
 
   async reconcile(): Promise<void> {
@@ -80,7 +84,8 @@ export class ControllerStandIn extends PollingLoop {
     for (const site of others) await this.markInactive(site, active!);
     const network = await this.networkRecords(active);
     const links = (await this.client.list(LINKS, this.ns)).items;
-    if (active) await this.reconcileSite(active, links, network, resync);
+    const tcp = await this.services.reconcile(active ? { owner: ownerRef(active), siteId: active.metadata.uid! } : undefined, network);
+    if (active) await this.reconcileSite(active, links, network, resync, tcp);
     else for (const link of links) await this.writeLinkStatus(link, (s, g) => update(s, 'Configured', error('No active site in namespace'), LINK_REQUIRED, g));
     await this.markGrantsDisabled();
     if (active) await this.redeemTokens(active, resync);
@@ -135,7 +140,7 @@ export class ControllerStandIn extends PollingLoop {
     await this.writeSiteStatus(site, (status, g) => update(status, 'Configured', error(`An active site already exists in the namespace (${active.metadata.name})`), requiredConditions(site), g));
   }
 
-  private async reconcileSite(site: Site, links: Link[], network: SiteRecord[], resync: boolean): Promise<void> {
+  private async reconcileSite(site: Site, links: Link[], network: SiteRecord[], resync: boolean, tcp: RouterEntry[]): Promise<void> {
     const name = site.metadata.name;
     const owner = ownerRef(site);
     const linkAccess = site.spec.linkAccess && site.spec.linkAccess !== 'none' ? site.spec.linkAccess : undefined;
@@ -161,7 +166,7 @@ export class ControllerStandIn extends PollingLoop {
     const live = new Set(links.map((l) => l.metadata.uid!));
     for (const uid of [...this.knownLinks.keys()]) if (!live.has(uid)) (this.knownLinks.delete(uid), this.configured.delete(uid));
     const configuredLinks = links.filter((l) => this.configured.has(l.metadata.uid!)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    await this.writeRouterConfig(site, configuredLinks);
+    await this.writeRouterConfig(site, configuredLinks, tcp);
     for (const link of configuredLinks) await this.writeLinkStatus(link, (s, g) => update(s, 'Configured', ready(), LINK_REQUIRED, g));
     const own = network.find((r) => r.id === site.metadata.uid);
     for (const record of own?.links ?? []) {
@@ -257,7 +262,7 @@ export class ControllerStandIn extends PollingLoop {
     return state;
   }
 
-  private async writeRouterConfig(site: Site, links: Link[]): Promise<void> {
+  private async writeRouterConfig(site: Site, links: Link[], tcp: RouterEntry[]): Promise<void> {
     const edge = Boolean(site.spec.edge);
     const profile = (name: string) => ['sslProfile', { name, certFile: `/etc/skupper-router-certs/${name}/tls.crt`, privateKeyFile: `/etc/skupper-router-certs/${name}/tls.key`, caCertFile: `/etc/skupper-router-certs/${name}/ca.crt` }];
     const config = [
@@ -270,6 +275,7 @@ export class ControllerStandIn extends PollingLoop {
         if (!endpoint) return [];
         return [['connector', { name: link.metadata.name, role, host: endpoint.host, port: endpoint.port, cost: link.spec.cost || 1, sslProfile: `${link.spec.tlsCredentials}-profile` }]];
       }),
+      ...tcp,
       ['listener', { name: '@9090', role: 'normal', port: 9090, http: true, httpRootDir: 'disabled', healthz: true, metrics: true }],
       ['listener', { name: 'amqp', host: 'localhost', port: 5672 }],
       ['listener', { name: 'amqps', port: 5671, sslProfile: 'skupper-local-server', saslMechanisms: 'EXTERNAL', authenticatePeer: true }],

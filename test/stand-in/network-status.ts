@@ -14,8 +14,8 @@ export interface SiteStatusInfo {
     router: { name: string; namespace: string; mode: string };
     links: { name: string; linkCost?: number; status: 'up' | 'down'; role: string; peer?: string }[];
     routerAccess: { identity: string }[];
-    listeners: unknown[];
-    connectors: unknown[];
+    listeners: { name?: string; address?: string; destHost?: string; destPort?: string; protocol?: string }[];
+    connectors: { address?: string; destHost?: string; destPort?: string; target?: string; process?: string }[];
   }[];
 }
 
@@ -32,6 +32,13 @@ export interface SiteRecord {
   namespace: string;
   platform: string;
   links?: LinkRecord[];
+  services?: ServiceRecord[];
+}
+
+export interface ServiceRecord {
+  routingKey: string;
+  connectors?: string[];
+  listeners?: string[];
 }
 
 /** The access point identity a router advertises for its site. */
@@ -54,6 +61,14 @@ export function siteRecords(status: NetworkStatus): SiteRecord[] {
         (record.links ??= []).push({ name: l.name, operational: l.status.toLowerCase() === 'up', remoteSiteId: remote, remoteSiteName: names.get(remote) ?? '' });
       }
     }
+    // Services by routing key: connectors by destination host, listeners by name.
+    const services = new Map<string, ServiceRecord>();
+    const service = (key: string) => services.get(key) ?? services.set(key, { routingKey: key }).get(key)!;
+    for (const r of s.routerStatus ?? []) {
+      for (const c of r.connectors ?? []) if (c.address && c.destHost) (service(c.address).connectors ??= []).push(c.destHost);
+      for (const l of r.listeners ?? []) if (l.address && l.name) (service(l.address).listeners ??= []).push(l.name);
+    }
+    if (services.size) record.services = [...services.values()];
     return record;
   });
 }

@@ -22,7 +22,7 @@ import type { Socket } from 'node:net';
 import type { KubeClient } from '../../src/kube/client.js';
 import { CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SECURED_ACCESSES, SITES, type Link, type ObjectMeta, type ResourceType, type Site } from '../../src/kube/resources.js';
 import { SkupperError } from '../../src/errors.js';
-import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, SERVICES, type Pod } from './kinds.js';
+import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, ROUTER_CONFIG, SERVICES, type Pod } from './kinds.js';
 import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-status.js';
 
 export interface RouterStandInOptions {
@@ -36,11 +36,19 @@ export interface RouterStandInOptions {
   log?: (line: string) => void;
 }
 
+/** What two routers tell each other over a link: who they are, and their tcp listeners and connectors. */
 interface Hello {
   siteId: string;
   siteName: string;
   namespace: string;
+  listeners?: RouterStatus['listeners'];
+  connectors?: RouterStatus['connectors'];
 }
+
+type RouterStatus = SiteStatusInfo['routerStatus'][number];
+
+/** How long a site that dialled us counts as a peer without dialling again (it re-dials every 2 s). */
+const INBOUND_PEER_MS = 6000;
 
 interface Balancer {
   address: string;
@@ -68,6 +76,10 @@ export class RouterStandIn extends PollingLoop {
   /** The Sites of the last pass, and whether the garbage collector has work since one went away. */
   private siteUids = new Set<string>();
   private collecting = false;
+  /** Sites whose links reached us, from the hello they sent, by site id. */
+  private readonly inbound = new Map<string, { hello: Hello; at: number }>();
+  /** Our own tcp listeners and connectors, from the router config. */
+  private services: Pick<Hello, 'listeners' | 'connectors'> = {};
 
   constructor(private readonly opts: RouterStandInOptions) {
     super(`router stand-in ${opts.namespace}`, opts.intervalMs ?? 200, opts.log);
@@ -147,9 +159,26 @@ export class RouterStandIn extends PollingLoop {
   private async listen(address: string, port: number, sockets: Set<Socket>): Promise<Server> {
     // No credentials until the controller has made them: handshakes fail until then, as they would.
     const server = createServer({ requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, (socket: TLSSocket) => {
-      // The router would speak AMQP here; we introduce the site so the dialer can name its peer.
-      const site = this.site;
-      socket.end(JSON.stringify({ siteId: site?.metadata.uid ?? '', siteName: site?.metadata.name ?? '', namespace: this.ns } satisfies Hello) + '\n');
+      // The router would speak AMQP here; we introduce the site so the dialer can name its peer,
+      // and read the dialer's introduction (link check sends none: then we hang up after a second).
+      socket.write(JSON.stringify(this.hello()) + '\n');
+      let data = '';
+      const hangUp = setTimeout(() => socket.end(), 1000);
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        data += chunk;
+        if (!data.includes('\n')) return;
+        clearTimeout(hangUp);
+        try {
+          const hello = JSON.parse(data.split('\n')[0]!) as Hello;
+          if (hello.siteId) this.inbound.set(hello.siteId, { hello, at: Date.now() });
+        } catch {
+          // not a router: ignore
+        }
+        socket.end();
+      });
+      socket.on('error', () => clearTimeout(hangUp));
+      socket.on('close', () => clearTimeout(hangUp));
     });
     server.on('tlsClientError', () => {}); // refused clients are expected in tests
     server.on('connection', (socket: Socket) => {
@@ -226,11 +255,37 @@ export class RouterStandIn extends PollingLoop {
 
   // --- Router: links and the network status ----------------------------------------------------
 
+  private hello(): Hello {
+    const site = this.site;
+    return { siteId: site?.metadata.uid ?? '', siteName: site?.metadata.name ?? '', namespace: this.ns, ...this.services };
+  }
+
+  /** The tcpListener and tcpConnector entries of our router config, as the router reports them. */
+  private async readServices(): Promise<void> {
+    const cm = await this.client.find(CONFIG_MAPS, ROUTER_CONFIG, this.ns);
+    let config: [string, Record<string, unknown>][] = [];
+    try {
+      config = JSON.parse(cm?.data?.['skrouterd.json'] ?? '[]') as typeof config;
+    } catch {
+      config = [];
+    }
+    const str = (v: unknown) => (v === undefined ? undefined : String(v));
+    this.services = {
+      listeners: config.filter(([k]) => k === 'tcpListener').map(([, e]) => ({ name: str(e.name), address: str(e.address), destPort: str(e.port), protocol: 'tcp' })),
+      connectors: config.filter(([k]) => k === 'tcpConnector').map(([, e]) => ({ address: str(e.address), destHost: str(e.host), destPort: str(e.port), process: str(e.processId) })),
+    };
+  }
+
   private async playRouter(): Promise<void> {
     const site = this.site;
     if (!site || this.opts.running === false) return;
+    await this.readServices();
     const links = (await this.client.list(LINKS, this.ns)).items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     const peers = new Map<string, Hello>();
+    for (const [id, { hello, at }] of this.inbound) {
+      if (Date.now() - at > INBOUND_PEER_MS) this.inbound.delete(id);
+      else peers.set(id, hello);
+    }
     const records: SiteStatusInfo['routerStatus'][number]['links'] = [];
     for (const link of links) {
       const result = await this.linkState(link, Boolean(site.spec.edge));
@@ -243,11 +298,11 @@ export class RouterStandIn extends PollingLoop {
     }
     const own: SiteStatusInfo = {
       site: { identity: site.metadata.uid!, name: site.metadata.name, namespace: this.ns, platform: 'kubernetes' },
-      routerStatus: [{ router: { name: `0/${site.metadata.name}-skupper-router-stand-in`, namespace: this.ns, mode: site.spec.edge ? 'edge' : 'interior' }, links: records, routerAccess: [{ identity: accessPoint(site.metadata.uid!) }], listeners: [], connectors: [] }],
+      routerStatus: [{ router: { name: `0/${site.metadata.name}-skupper-router-stand-in`, namespace: this.ns, mode: site.spec.edge ? 'edge' : 'interior' }, links: records, routerAccess: [{ identity: accessPoint(site.metadata.uid!) }], listeners: this.services.listeners ?? [], connectors: this.services.connectors ?? [] }],
     };
     const remote = [...peers.values()].sort((a, b) => a.siteName.localeCompare(b.siteName)).map((p): SiteStatusInfo => ({
       site: { identity: p.siteId, name: p.siteName, namespace: p.namespace, platform: 'kubernetes' },
-      routerStatus: [{ router: { name: `0/${p.siteName}-skupper-router-stand-in`, namespace: p.namespace, mode: 'interior' }, links: [], routerAccess: [{ identity: accessPoint(p.siteId) }], listeners: [], connectors: [] }],
+      routerStatus: [{ router: { name: `0/${p.siteName}-skupper-router-stand-in`, namespace: p.namespace, mode: 'interior' }, links: [], routerAccess: [{ identity: accessPoint(p.siteId) }], listeners: p.listeners ?? [], connectors: p.connectors ?? [] }],
     }));
     const status: NetworkStatus = { addresses: [], siteStatus: [own, ...remote] };
     const text = JSON.stringify(status);
@@ -275,25 +330,28 @@ export class RouterStandIn extends PollingLoop {
     const ca = b64d(secret?.data?.['ca.crt'] ?? '');
     const endpoint = link.spec.endpoints.find((e) => e.name === (edge ? 'edge' : 'inter-router'));
     let result: DialResult = { up: false };
-    if (cert && keyPem && endpoint?.host && endpoint.port) result = await dial(endpoint.host, Number(endpoint.port), { cert, key: keyPem, ca }).catch(() => ({ up: false }) as const);
+    if (cert && keyPem && endpoint?.host && endpoint.port) result = await dial(endpoint.host, Number(endpoint.port), { cert, key: keyPem, ca }, this.hello()).catch(() => ({ up: false }) as const);
     this.results.set(link.metadata.name, { key, at: Date.now(), result });
     return result;
   }
 }
 
 /** One mutual-TLS handshake; up only when both sides accept and the peer introduces itself. */
-function dial(host: string, port: number, creds: { cert: string; key: string; ca: string }): Promise<DialResult> {
+function dial(host: string, port: number, creds: { cert: string; key: string; ca: string }, own: Hello): Promise<DialResult> {
   return new Promise((resolve) => {
     let settled = false;
     let data = '';
     const finish = (value: DialResult) => {
       if (settled) return;
       settled = true;
-      socket.destroy();
+      // Close gently, so that our introduction written at connect reaches the peer.
+      socket.end();
+      setTimeout(() => socket.destroy(), 500).unref();
       resolve(value);
     };
     const socket = tlsConnect({ host, port, cert: creds.cert, key: creds.key, ca: creds.ca || undefined, servername: /^[\d.]+$/.test(host) ? undefined : host, timeout: 3000 });
     socket.setEncoding('utf8');
+    socket.once('secureConnect', () => socket.write(JSON.stringify(own) + '\n'));
     socket.on('data', (chunk: string) => {
       data += chunk;
       const line = data.split('\n')[0];

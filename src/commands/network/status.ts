@@ -59,7 +59,7 @@ export class NetworkStatusCommand extends ClusterCommand {
     const network = buildNetwork(snapshots);
     if (format === 'json' || format === 'yaml') this.context.stdout.write(await renderObjects([network], format, { single: true }));
     else if (format === 'dot' || format === 'mermaid') {
-      const { renderDot, renderMermaid } = await import('../../cli/graph-output.js');
+      const { renderDot, renderMermaid } = await import('../../network/draw.js');
       this.context.stdout.write(format === 'dot' ? renderDot(network) : renderMermaid(network));
     } else this.context.stdout.write(render(network));
     return 0;

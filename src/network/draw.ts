@@ -1,7 +1,7 @@
 // Draws a network as a graph: Graphviz DOT and Mermaid. Sites are nodes, links are edges labelled
 // with cost and status; links that are not Ready are dashed, and what a link points at but no
 // known site answers (or a context that could not be read) is a dashed node of its own.
-import type { Network, NetworkLink } from '../network/graph.js';
+import type { Network, NetworkLink } from './graph.js';
 
 interface Node {
   id: string;
