@@ -1,7 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../cli/base-command.js';
 import { usageError } from '../errors.js';
-import type { ConnectionSettings } from '../kube/connect.js';
 
 export class GrantServerCommand extends ClusterCommand {
   static override paths = [['grant-server']];
