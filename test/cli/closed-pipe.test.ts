@@ -35,7 +35,7 @@ async function assertQuiet(args: string[], opts: { closeStderr?: boolean } = {})
 
 test('the registry has the commands this test expects to find (enumeration works)', () => {
   const paths = commandPaths();
-  for (const p of ['', 'version', 'site create', 'link generate', 'token redeem', 'network status', 'doctor', 'grant-server', 'completion', '__complete']) {
+  for (const p of ['', 'version', 'site create', 'link generate', 'token redeem', 'network status', 'doctor', 'grant-server', 'completion', 'listener create', 'connector status']) {
     assert.ok(paths.includes(p), `command "${p}" is registered`);
   }
 });
