@@ -9,7 +9,8 @@
 //    certificate Secret (from the RouterAccess), demanding client certificates signed by the site
 //    CA; it dials each Link's endpoint with the Link's own Secret and writes the network status
 //    (ConfigMap skupper-network-status) as the router's kube-adaptor does: a link is "up" with its
-//    peer only after a real mTLS handshake, "down" otherwise;
+//    peer only after a real mTLS handshake, "down" otherwise; it checks the server's name as the
+//    real router does (DNS SANs and CN only, see peer-name.ts);
 //  - the garbage collector: once a Site is deleted, the objects whose owners are all gone are
 //    deleted, in turn (Deployments, then their Pods; Certificates, then their Secrets; Links...),
 //    so that a site created again in the namespace starts afresh, as in a real cluster.
@@ -24,6 +25,7 @@ import { CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SECURED_ACCESSES, SITES,
 import { SkupperError } from '../../src/errors.js';
 import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, SERVICES, type Pod } from './kinds.js';
 import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-status.js';
+import { routerPeerNameError } from './peer-name.js';
 
 export interface RouterStandInOptions {
   client: KubeClient;
@@ -292,7 +294,8 @@ function dial(host: string, port: number, creds: { cert: string; key: string; ca
       socket.destroy();
       resolve(value);
     };
-    const socket = tlsConnect({ host, port, cert: creds.cert, key: creds.key, ca: creds.ca || undefined, servername: /^[\d.]+$/.test(host) ? undefined : host, timeout: 3000 });
+    // The host is checked as the real router checks it (DNS SANs and CN only), not as Node does.
+    const socket = tlsConnect({ host, port, cert: creds.cert, key: creds.key, ca: creds.ca || undefined, servername: /^[\d.]+$/.test(host) ? undefined : host, timeout: 3000, checkServerIdentity: routerPeerNameError });
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       data += chunk;
