@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { KubeClient } from '../../src/kube/client.js';
-import { adminRequest, type TestCluster } from '../cluster/harness.js';
+import { adminRequest, isAlive, type TestCluster } from '../cluster/harness.js';
 import { CONFIG_MAPS, DEPLOYMENTS, PODS, PollingLoop, ROUTER_COMPONENT, SERVICES, type Pod } from '../stand-in/kinds.js';
 import { NodeNetwork, type Node } from './node-network.js';
 
@@ -51,11 +51,14 @@ export async function stopNodeNetwork(): Promise<void> {
 // /etc/skupper-router-certs exists for this node alone), its own hostname; then the init container,
 // then the two containers. The router's ${HOSTNAME} in the config is expanded as its launch script does.
 const POD_SCRIPT = `set -eu
+kubeconfig=$(cat "$KUBECONFIG") # the service account's credentials, read before /tmp is replaced
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mkdir /tmp/.etc-upper /tmp/.etc-work
 mount -t overlay overlay -o lowerdir=/etc,upperdir=/tmp/.etc-upper,workdir=/tmp/.etc-work /etc
 mkdir -p /etc/skupper-router-certs /etc/skupper-router-proxies /etc/skupper-router/config
 chmod 700 /etc/skupper-router-certs
+umask 077 && printf '%s' "$kubeconfig" > /etc/skupper-router/kubeconfig && umask 022
+export KUBECONFIG=/etc/skupper-router/kubeconfig
 hostname "$POD_NAME"
 echo "[pod] config-init"
 "$KUBE_ADAPTOR" -init
@@ -82,6 +85,7 @@ interface RunningPod {
   name: string;
   pid?: number;
   ready: boolean;
+  exited?: boolean;
 }
 
 export interface RealRouterOptions {
@@ -153,7 +157,13 @@ export class RealRouterKubelet extends PollingLoop {
     }
     // The processes start once the router config exists (the init container waits for its Secrets).
     if (!pod.pid && (await client.find(CONFIG_MAPS, envOf(d, 'kube-adaptor').SKUPPER_ROUTER_CONFIG ?? group, ns))) pod.pid = await this.startPod(d, pod);
-    if (pod.pid && !pod.ready && (await healthy(pod.node.address))) {
+    if (pod.pid && !pod.exited && !isAlive(pod.pid)) {
+      // Not restarted: a test should see the failure, and the Pod's log in the cluster folder says why.
+      pod.exited = true;
+      this.log?.(`${this.label}: ${pod.name} exited; see pod-${ns}-${pod.name}.log in ${c.dir}`);
+      await client.patch(PODS, pod.name, { status: { phase: 'Failed', conditions: [{ type: 'Ready', status: 'False', message: 'a container exited' }] } }, ns, 'status');
+    }
+    if (pod.pid && !pod.ready && !pod.exited && (await healthy(pod.node.address))) {
       await client.patch(PODS, pod.name, { status: { phase: 'Running', podIP: pod.node.address, podIPs: [{ ip: pod.node.address }], conditions: [{ type: 'Ready', status: 'True' }] } }, ns, 'status');
       pod.ready = true;
     }
@@ -241,18 +251,20 @@ function killGroup(pid: number): void {
   }
 }
 
-/** skstat's fixed-width table (a title, a header row, a dashes row, then rows) as records. */
+/**
+ * skstat's table (a header row, a row of '=', then rows) as records. Columns are where the header's
+ * names start (names are apart by two spaces or more; "last dlv" is one name); values align with them.
+ */
 export function parseTable(text: string): Record<string, string>[] {
   const lines = text.split('\n');
-  const dashes = lines.findIndex((l) => /^=+( +=+)*\s*$/.test(l) || /^-+( +-+)*\s*$/.test(l));
-  if (dashes < 1) return [];
-  const header = lines[dashes - 1]!;
-  const cols: { name: string; start: number; end: number }[] = [];
-  const re = /[=-]+/g;
-  for (let m = re.exec(lines[dashes]!); m; m = re.exec(lines[dashes]!)) cols.push({ name: '', start: m.index, end: m.index + m[0].length });
-  cols.forEach((col, i) => {
-    col.name = header.slice(col.start, cols[i + 1]?.start ?? undefined).trim();
-    col.end = cols[i + 1]?.start ?? Infinity;
-  });
-  return lines.slice(dashes + 1).filter((l) => l.trim()).map((l) => Object.fromEntries(cols.map((col) => [col.name, l.slice(col.start, col.end === Infinity ? undefined : col.end).trim()])));
+  const rule = lines.findIndex((l) => /^\s*=+\s*$/.test(l));
+  if (rule < 1) return [];
+  const header = lines[rule - 1]!;
+  const cols: { name: string; start: number }[] = [];
+  const re = /\S+(?: \S+)*/g;
+  for (let m = re.exec(header); m; m = re.exec(header)) cols.push({ name: m[0], start: m.index });
+  return lines
+    .slice(rule + 1)
+    .filter((l) => l.trim())
+    .map((l) => Object.fromEntries(cols.map((col, i) => [col.name, l.slice(col.start, cols[i + 1]?.start).trim()])));
 }

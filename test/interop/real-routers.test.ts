@@ -129,7 +129,7 @@ test('the token procedure on real routers: our token redeem, and upstream skuppe
     return { ns, client: await adminClient(ns), router: handle.realRouter! };
   })();
   const c = await cluster();
-  const up = await skupper(c.kubeconfig, north.ns, ['token', 'redeem', file, '--name', 'from-upstream', '--timeout', '60s'], { cwd: dir });
+  const up = await skupper(c.kubeconfig, north.ns, ['token', 'redeem', file, '--timeout', '60s'], { cwd: dir });
   assert.is(up.code, 0, up.stdout + up.stderr);
   const links = await eventually(async () => (await north.client.list(LINKS, north.ns)).items, (ls) => (ls?.length ?? 0) > 0);
   await linkReady(north, links[0]!.metadata.name);
@@ -174,9 +174,15 @@ test('a TCP listener on one site and a connector on the other carry bytes both w
     // Made directly: the plugin's own listener and connector commands are not what is tested here.
     await west.client.create(CONNECTORS, { apiVersion: 'skupper.io/v2alpha1', kind: 'Connector', metadata: { name: 'echo' }, spec: { routingKey: 'echo', host: net.hostAddress, port } }, west.ns);
     await east.client.create(LISTENERS, { apiVersion: 'skupper.io/v2alpha1', kind: 'Listener', metadata: { name: 'echo' }, spec: { routingKey: 'echo', host: 'echo', port: 10090 } }, east.ns);
+    // The controller gives the listener a router port of its own (the Service's target port).
+    const routerPort = async () => {
+      const config = JSON.parse((await east.client.get(CONFIG_MAPS, 'skupper-router', east.ns)).data!['skrouterd.json']!) as [string, Record<string, unknown>][];
+      return Number(config.find(([k, e]) => k === 'tcpListener' && e.address === 'echo')?.[1].port);
+    };
+    const listenPort = await eventually(routerPort, (p) => Number.isInteger(p) && p > 0);
     const eastAddress = east.router.node()!.address;
     const payload = 'hello across the skupper network '.repeat(2000);
-    const reply = await eventually(() => roundTrip(eastAddress, 10090, payload), (r) => r === payload.toUpperCase(), 90_000);
+    const reply = await eventually(() => roundTrip(eastAddress, listenPort, payload), (r) => r === payload.toUpperCase(), 90_000);
     assert.is(reply?.length, payload.length, 'the whole payload came back');
     assert.is(reply, payload.toUpperCase());
   } finally {
