@@ -16,6 +16,8 @@ import { b64, b64d, CONFIG_MAPS } from '../stand-in/kinds.js';
 import { adminClient, cluster, configureNow, freshNamespace, standIn, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { grantServer, stopGrantServers, workDir } from '../token/support.js';
+import type { NetworkStatus } from '../stand-in/network-status.js';
+import { networkStatusShape, REAL_COLLECTOR_SHAPE } from '../stand-in/network-status-shape.js';
 import { nodeNetwork, type RealRouterKubelet } from './real-router.js';
 import { skupper } from './upstream.js';
 
@@ -102,11 +104,12 @@ test('link generate applied where the upstream controller runs: Ready because th
   await assertRoutersLinked(west, east, 'link-west');
   const check = await run(east.ns, 'link', 'check', 'link-west-skupper-router');
   assert.is(check.code, 0, check.stdout + check.stderr);
-  // The network status the controller read was written by the real kube-adaptor's collector.
-  const doc = JSON.parse((await east.client.get(CONFIG_MAPS, 'skupper-network-status', east.ns)).data!.NetworkStatus!) as { siteStatus: { site: { name: string }; routerStatus: { router: { name: string }; links: { name: string; status: string }[] }[] }[] };
-  const own = doc.siteStatus.find((s) => s.site.name === 'east')!;
-  assert.ok(own.routerStatus[0]!.links.some((l) => l.name === 'link-west-skupper-router' && l.status === 'up'));
-  assert.not.match(own.routerStatus[0]!.router.name, /stand-in/);
+  // The network status the controller read was written by the real kube-adaptor's collector, in the
+  // shape the router stand-in now writes too (test/stand-in/real-router-fidelity.test.ts).
+  const read = async () => JSON.parse((await east.client.get(CONFIG_MAPS, 'skupper-network-status', east.ns)).data!.NetworkStatus!) as NetworkStatus;
+  const doc = await eventually(read, (d) => Boolean(d?.siteStatus.every((s) => s.routerStatus)));
+  assert.equal(networkStatusShape(doc, 'east'), REAL_COLLECTOR_SHAPE, JSON.stringify(doc));
+  assert.not.match(JSON.stringify(doc), /stand-in/);
 });
 
 test('the token procedure on real routers: our token redeem, and upstream skupper token redeem of our token', async () => {

@@ -17,6 +17,8 @@ import { LINKS, SECRETS, SITES, type Link, type Secret } from '../../src/kube/re
 import { ControllerStandIn } from './controller-stand-in.js';
 import { b64d, CONFIG_MAPS } from './kinds.js';
 import { routerPeerNameError } from './peer-name.js';
+import type { NetworkStatus } from './network-status.js';
+import { networkStatusShape, REAL_COLLECTOR_SHAPE } from './network-status-shape.js';
 import { PROFILE_CONTEXT } from './profiles.js';
 import { RouterStandIn } from './router-stand-in.js';
 import { adminClient, cluster, freshNamespace } from '../support/cluster.js';
@@ -105,7 +107,12 @@ test('the controller stand-in writes the RouterAccess listeners and annotates th
   }
   assert.is((await plugin(['link', 'status', '--wait', 'ready', '--timeout', '60s', '--kubeconfig', c.kubeconfig, '-n', east.ns])).code, 0);
   assert.is(await eventually(() => context(east.client, east.ns, 'link-west'), (v) => v !== undefined), '[{"profileName":"link-west-profile","ordinal":0}]');
+
+  // The network status in the shape the real collector wrote (test/interop/real-routers.test.ts checks the real one).
+  const doc = JSON.parse((await east.client.get(CONFIG_MAPS, 'skupper-network-status', east.ns)).data!.NetworkStatus!) as NetworkStatus;
+  assert.equal(networkStatusShape(doc, 'east'), REAL_COLLECTOR_SHAPE);
 });
+
 
 test.after.each(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));

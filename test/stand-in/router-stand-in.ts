@@ -24,7 +24,7 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SECURED_ACCESSES, SITES, type Link, type ObjectMeta, type ResourceType, type Site } from '../../src/kube/resources.js';
 import { SkupperError } from '../../src/errors.js';
 import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, SERVICES, type Pod } from './kinds.js';
-import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-status.js';
+import { accessPoint, type NetworkStatus, type RouterStatusInfo, type SiteStatusInfo } from './network-status.js';
 import { routerPeerNameError } from './peer-name.js';
 
 export interface RouterStandInOptions {
@@ -233,25 +233,30 @@ export class RouterStandIn extends PollingLoop {
     if (!site || this.opts.running === false) return;
     const links = (await this.client.list(LINKS, this.ns)).items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     const peers = new Map<string, Hello>();
-    const records: SiteStatusInfo['routerStatus'][number]['links'] = [];
+    const records: RouterStatusInfo['links'] = [];
     for (const link of links) {
       const result = await this.linkState(link, Boolean(site.spec.edge));
       if (result === undefined) continue; // not dialled yet: the router has no link to report
       const role = site.spec.edge ? 'edge' : 'inter-router';
       if (result.up) {
         peers.set(result.peer.siteId, result.peer);
-        records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'up', role, peer: accessPoint(result.peer.siteId) });
+        records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'up', role, peer: accessPoint(result.peer.siteId, site.spec.edge ? 2 : 1) });
       } else records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'down', role });
     }
+    // In the real collector's shape (see network-status.ts).
+    const router = (siteName: string, mode: string) => ({ name: `0/${siteName}-skupper-router-stand-in`, mode, hostname: 'skupper-router-stand-in' });
+    const access = (siteId: string, linkAccess: boolean) => (linkAccess ? [{ identity: accessPoint(siteId, 1) }, { identity: accessPoint(siteId, 2) }] : []);
+    const hasAccess = Boolean(site.spec.linkAccess && site.spec.linkAccess !== 'none');
     const own: SiteStatusInfo = {
-      site: { identity: site.metadata.uid!, name: site.metadata.name, namespace: this.ns, platform: 'kubernetes' },
-      routerStatus: [{ router: { name: `0/${site.metadata.name}-skupper-router-stand-in`, namespace: this.ns, mode: site.spec.edge ? 'edge' : 'interior' }, links: records, routerAccess: [{ identity: accessPoint(site.metadata.uid!) }], listeners: [], connectors: [] }],
+      site: { identity: site.metadata.uid!, name: site.metadata.name, namespace: this.ns, platform: 'kubernetes', siteVersion: '2.2.1' },
+      routerStatus: [{ router: router(site.metadata.name, site.spec.edge ? 'edge' : 'interior'), links: records, routerAccess: access(site.metadata.uid!, hasAccess), listeners: [], connectors: [] }],
     };
+    // A peer that answered a link accepts links.
     const remote = [...peers.values()].sort((a, b) => a.siteName.localeCompare(b.siteName)).map((p): SiteStatusInfo => ({
-      site: { identity: p.siteId, name: p.siteName, namespace: p.namespace, platform: 'kubernetes' },
-      routerStatus: [{ router: { name: `0/${p.siteName}-skupper-router-stand-in`, namespace: p.namespace, mode: 'interior' }, links: [], routerAccess: [{ identity: accessPoint(p.siteId) }], listeners: [], connectors: [] }],
+      site: { identity: p.siteId, name: p.siteName, namespace: p.namespace, platform: 'kubernetes', siteVersion: '2.2.1' },
+      routerStatus: [{ router: router(p.siteName, 'interior'), links: [], routerAccess: access(p.siteId, true), listeners: [], connectors: [] }],
     }));
-    const status: NetworkStatus = { addresses: [], siteStatus: [own, ...remote] };
+    const status: NetworkStatus = { addresses: null, siteStatus: [own, ...remote] };
     const text = JSON.stringify(status);
     if (text === this.lastStatus) return;
     const existing = await this.client.find(CONFIG_MAPS, NETWORK_STATUS, this.ns);
