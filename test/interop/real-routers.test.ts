@@ -157,6 +157,10 @@ test('a link whose CA is wrong is never Ready; link status and doctor say why', 
   assert.not.ok((await west.router.connections()).some((x) => x.role === 'inter-router'), 'west accepted no inter-router connection');
   const status = await run(east.ns, 'link', 'status');
   assert.match(status.stdout, /link-west-skupper-router\s+(Pending|Error)/);
+  // link check agrees with the routers: the server certificate is not trusted by the link's CA.
+  const check = await run(east.ns, 'link', 'check', 'link-west-skupper-router');
+  assert.is.not(check.code, 0);
+  assert.match(check.stdout, /inter-router\s+\S+:55671\s+yes\s+no\s/);
   const doctor = await run(east.ns, 'doctor');
   assert.is.not(doctor.code, 0);
   assert.match(doctor.stdout + doctor.stderr, /link-west-skupper-router[\s\S]*server certificate/);
