@@ -46,9 +46,9 @@ need_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return
   [ "$(id -u)" -eq 0 ] || { echo "build-router.sh: missing Debian packages ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2; exit 1; }
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  log "installing ${missing[*]} (log: $out/apt.log)"
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$out/apt.log" 2>&1 \
+    || { echo "build-router.sh: apt-get failed, see $out/apt.log" >&2; exit 1; }
 }
 
 # Proton: a static install used only to build the router (no Python bindings: none are built). gcc 12 trips -Werror in Proton's
@@ -110,9 +110,7 @@ if ! [ -x "$out/router/sbin/skrouterd" ] || ! [ -x "$adaptor_dir/kube-adaptor" ]
   build_router_chain
   wait "$adaptor_pid"
 fi
-skstat=$(command -v skstat || true)
-[ -n "$skstat" ] || skstat="$out/router/bin/skstat"
 echo "SKROUTERD=$out/router/sbin/skrouterd"
 echo "ROUTER_HOME=$out/router"
-echo "SKSTAT=$skstat"
+echo "SKSTAT=$out/router/bin/skstat"
 echo "KUBE_ADAPTOR=$adaptor_dir/kube-adaptor"
