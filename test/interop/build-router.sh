@@ -79,11 +79,13 @@ build_router() {
   local started=$SECONDS build="$out/.router-build" stage="$out/.router-stage"
   log "building skupper-router $router_version (about 2.5 minutes on 2 cores)"
   rm -rf "$build" "$stage"
-  nice -n 10 cmake -S "$router_src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$out/router" \
+  # From inside the build folder: the router's CMake writes a config.sh into the working directory.
+  mkdir -p "$build"
+  (cd "$build" && nice -n 10 cmake -S "$router_src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$out/router" \
     -DProton_USE_STATIC_LIBS=ON -DProton_DIR="$out/proton/lib/cmake/Proton" -DVERSION="$router_version" \
     -DBUILD_TESTING=OFF -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=OFF -DENABLE_WARNING_ERROR=OFF -DENABLE_FUZZ_TESTING=OFF \
     -DPython_EXECUTABLE=/usr/bin/python3 \
-    >"$out/router-build.log" 2>&1 || { log "router cmake failed, see $out/router-build.log"; exit 1; }
+    >"$out/router-build.log" 2>&1) || { log "router cmake failed, see $out/router-build.log"; exit 1; }
   nice -n 10 cmake --build "$build" -j "$jobs" >>"$out/router-build.log" 2>&1 \
     && DESTDIR="$stage" nice -n 10 cmake --install "$build" >>"$out/router-build.log" 2>&1 \
     || { log "router build failed, see $out/router-build.log"; exit 1; }
