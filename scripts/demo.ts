@@ -2,20 +2,26 @@
 // and stops. Every command is run as a user would type it: `kubectl skupper ...` found by kubectl's
 // plugin discovery, and `kubectl apply`. Sites west and east live in namespaces of those names.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWithStandIns } from './local-cluster.js';
+import { realDataPlaneRequested, startWithRealRouters, type RealCluster } from './real-cluster.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'kubectl-skupper-demo-'));
 const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${s}\u001b[22m` : s);
 
-console.log('Starting a local Kubernetes API server with sites west and east (the first run builds it)...');
+// With the three checkouts named (SKUPPER_SRC, SKUPPER_ROUTER_SRC, PROTON_SRC) the demo runs on the
+// real upstream controller and real routers and ends by sending bytes across the link.
+const real: RealCluster | undefined = realDataPlaneRequested() ? await startWithRealRouters(['west', 'east'], (l) => console.log(l)) : undefined;
+if (real) console.log('Local Kubernetes API server with namespaces west and east, the upstream Skupper controller and, per site, the real skupper-router and kube-adaptor.');
+else console.log('Starting a local Kubernetes API server with sites west and east (the first run builds it)...');
 // Links take a few seconds to become operational, as with a real router, so `link status` shows
 // Pending before Ready, as on Skupper's own page.
-const { cluster, stop } = await startWithStandIns(undefined, ['west', 'east'], 3000);
+const { cluster, stop } = real ?? (await startWithStandIns(undefined, ['west', 'east'], 3000));
 const env = { ...process.env, KUBECONFIG: cluster.kubeconfig, PATH: `${join(repo, 'bin')}:${process.env.PATH}` };
 let failed = false;
 
@@ -85,6 +91,8 @@ try {
 
   step('Why is my link (not) Ready? Check it from here');
   await sh('kubectl skupper link check --context east');
+
+  if (real) await sendBytes(real);
 } finally {
   if (grantServer) {
     grantServer.kill('SIGTERM');
@@ -93,5 +101,47 @@ try {
   await stop();
   rmSync(work, { recursive: true, force: true });
 }
-console.log(failed ? '\nThe demo hit an unexpected result (see above).' : '\nDone: east is linked to west. The local cluster is stopped.');
+console.log(failed ? '\nThe demo hit an unexpected result (see above).' : `\nDone: east is linked to west${real ? ' and bytes crossed the link' : ''}. The local cluster is stopped.`);
 process.exitCode = failed ? 1 : 0;
+
+/** Real routers only: a Connector at west to a server, a Listener at east, and bytes through them. */
+async function sendBytes(real: RealCluster): Promise<void> {
+  step('Sending bytes across the link (real routers)');
+  const host = await real.hostAddress();
+  const server = createServer((socket) => socket.on('data', (chunk: Buffer) => socket.write(`west's server got: ${chunk.toString()}`)));
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  console.log(`\n(A server at ${host}:${port}, reachable from west's router, answers what it reads.)`);
+  try {
+    writeFileSync(join(work, 'connector.yaml'), `apiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata:\n  name: backend\nspec:\n  routingKey: backend\n  host: ${host}\n  port: ${port}\n`);
+    writeFileSync(join(work, 'listener.yaml'), 'apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata:\n  name: backend\nspec:\n  routingKey: backend\n  host: backend\n  port: 8080\n');
+    await sh('kubectl apply -f connector.yaml --context west');
+    await sh('kubectl apply -f listener.yaml --context east');
+    const deadline = Date.now() + 60_000;
+    let reply = '';
+    let target: { host: string; port: number } | undefined;
+    while (!reply && Date.now() < deadline) {
+      target = await real.listenerAddress('east', 'backend');
+      if (target) reply = await exchange(target.host, target.port, 'hello from east').catch(() => '');
+      if (!reply) await new Promise((r) => setTimeout(r, 500));
+    }
+    console.log(`\n$ echo 'hello from east' | nc ${target?.host ?? '<east router>'} ${target?.port ?? ''}   # east's router, listener "backend"`);
+    console.log(reply || '(no answer within 60 s)');
+    if (!reply.includes('hello from east')) failed = true;
+  } finally {
+    server.close();
+  }
+}
+
+function exchange(host: string, port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port }, () => socket.write(text));
+    let got = '';
+    const timer = setTimeout(() => (socket.destroy(), resolve(got)), 5000);
+    socket.on('data', (c: Buffer) => {
+      got += c.toString();
+      if (got.includes(text)) (clearTimeout(timer), socket.end(), resolve(got));
+    });
+    socket.on('error', (err) => (clearTimeout(timer), reject(err)));
+  });
+}

@@ -1,8 +1,10 @@
 // The test runner: every test/**/*.test.ts in one process with uvu, so that one local cluster
 // serves all files; then it stops the cluster and prints one closing line "N passed, N failed".
-// The interop tests (test/interop/*.test.ts) run only in interop mode (test/interop/run.ts).
+// The interop tests (test/interop/*.test.ts) run only in interop mode (test/interop/run.ts), and
+// test/interop/real-routers*.test.ts only with the real routers built.
 import { join } from 'node:path';
 import { interop, keepLogs, stopAll } from './support/cluster.js';
+import { realRouters } from './interop/real-router.js';
 
 // An optional argument narrows the run to test files whose path matches it.
 const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
@@ -22,7 +24,8 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
 }) as typeof process.stdout.write;
 
 const parsed = await parse('test', /\.test\.ts$/, { cwd: process.cwd() });
-const suites = parsed.suites.filter((s) => (!only || only.test(s.file)) && (interop || !/^interop[\\/]/.test(s.name)));
+// The real-router tests run only when test/interop/run.ts has the router binaries (build-router.sh).
+const suites = parsed.suites.filter((s) => (!only || only.test(s.file)) && (interop || !/^interop[\\/]/.test(s.name)) && (realRouters() || !/^interop[\\/]real-routers/.test(s.name)));
 const totals = () => {
   const plain = captured.replace(/\u001b\[[0-9;]*m/g, '');
   return { total: Number(plain.match(/Total:\s+(\d+)/)?.[1] ?? 0), passed: Number(plain.match(/Passed:\s+(\d+)/)?.[1] ?? 0) };

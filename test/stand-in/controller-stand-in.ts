@@ -31,6 +31,7 @@ import {
 } from '../../src/kube/resources.js';
 import { apply, b64, b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, ROUTER_CONFIG, SERVICES, type Service } from './kinds.js';
 import { siteRecords, type NetworkStatus, type SiteRecord } from './network-status.js';
+import { ProfilesWatcher } from './profiles.js';
 import { error, pending, ready, setCondition, setReady, update, type ConditionState } from './status.js';
 import { ServiceBindings, type RouterEntry } from './services.js';
 
@@ -66,11 +67,13 @@ export class ControllerStandIn extends PollingLoop {
   private podsSeen = '';
   private podsPending = '';
   private readonly services: ServiceBindings;
+  private readonly profiles: ProfilesWatcher;
 
   constructor(opts: ControllerStandInOptions) {
     super(`controller stand-in ${opts.namespace}`, opts.intervalMs ?? 200, opts.log);
     this.client = opts.client;
     this.ns = opts.namespace;
+    this.profiles = new ProfilesWatcher(opts.client, opts.namespace);
     this.resyncMs = opts.resyncMs ?? 30_000;
     this.services = new ServiceBindings(opts.client, opts.namespace);
   }
@@ -166,7 +169,7 @@ export class ControllerStandIn extends PollingLoop {
     const live = new Set(links.map((l) => l.metadata.uid!));
     for (const uid of [...this.knownLinks.keys()]) if (!live.has(uid)) (this.knownLinks.delete(uid), this.configured.delete(uid));
     const configuredLinks = links.filter((l) => this.configured.has(l.metadata.uid!)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    await this.writeRouterConfig(site, configuredLinks, tcp);
+    await this.writeRouterConfig(site, configuredLinks, Boolean(linkAccess), tcp);
     for (const link of configuredLinks) await this.writeLinkStatus(link, (s, g) => update(s, 'Configured', ready(), LINK_REQUIRED, g));
     const own = network.find((r) => r.id === site.metadata.uid);
     for (const record of own?.links ?? []) {
@@ -262,13 +265,17 @@ export class ControllerStandIn extends PollingLoop {
     return state;
   }
 
-  private async writeRouterConfig(site: Site, links: Link[], tcp: RouterEntry[]): Promise<void> {
+  private async writeRouterConfig(site: Site, links: Link[], linkAccess: boolean, tcp: RouterEntry[]): Promise<void> {
     const edge = Boolean(site.spec.edge);
     const profile = (name: string) => ['sslProfile', { name, certFile: `/etc/skupper-router-certs/${name}/tls.crt`, privateKeyFile: `/etc/skupper-router-certs/${name}/tls.key`, caCertFile: `/etc/skupper-router-certs/${name}/ca.crt` }];
+    // The RouterAccess roles are listeners named <RouterAccess>-<role>, with the server Secret as profile.
+    const access = linkAccess ? ROLES.map((r) => ['listener', { name: `skupper-router-${r.name}`, role: r.name, port: r.port, sslProfile: 'skupper-site-server', saslMechanisms: 'EXTERNAL', authenticatePeer: true }]) : [];
+    // One sslProfile per Secret (named after it), shared by the Links that use it; sorted by name.
+    const profiles = [...new Set(['skupper-local-server', ...(linkAccess ? ['skupper-site-server'] : []), ...links.map((l) => `${l.spec.tlsCredentials}-profile`)])].sort();
     const config = [
       ['router', { id: `${site.metadata.name}-\${HOSTNAME}`, mode: edge ? 'edge' : 'interior', helloMaxAgeSeconds: '3', metadata: JSON.stringify({ id: site.metadata.uid, version: STAND_IN_CONTROLLER.version, platform: 'kubernetes' }) }],
-      // One sslProfile per Secret (named after it), shared by the Links that use it; sorted by name.
-      ...[...new Set(['skupper-local-server', ...links.map((l) => `${l.spec.tlsCredentials}-profile`)])].sort().map(profile),
+      ...profiles.map(profile),
+      ...access,
       ...links.flatMap((link) => {
         const role = edge ? 'edge' : 'inter-router';
         const endpoint = link.spec.endpoints.find((e) => e.name === role);
@@ -281,6 +288,7 @@ export class ControllerStandIn extends PollingLoop {
       ['listener', { name: 'amqps', port: 5671, sslProfile: 'skupper-local-server', saslMechanisms: 'EXTERNAL', authenticatePeer: true }],
       ['address', { prefix: 'mc', distribution: 'multicast' }],
     ];
+    await this.profiles.sync(profiles);
     const json = JSON.stringify(config, null, 4);
     const existing = await this.client.find(CONFIG_MAPS, ROUTER_CONFIG, this.ns);
     if (existing?.data?.['skrouterd.json'] === json) return;

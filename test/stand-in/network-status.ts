@@ -3,20 +3,27 @@
 // stand-in reads links from it with the controller's rule: a link counts only when its peer is a
 // router access point of a site in the same document. Test and demo only.
 
+// The shape is the one the real collector (kube-adaptor 2.2.1) wrote in interop mode with real
+// routers: addresses null when no service is exposed; a router named 0/<site>-<pod> with its hostname
+// and no namespace; one routerAccess per RouterAccess listener (none without link access), named
+// <router>:<n>; a link's peer is the remote router access it reached; a remote site the collector has
+// heard of but not yet from has routerStatus null.
 export interface NetworkStatus {
-  addresses: unknown[];
+  addresses: unknown[] | null;
   siteStatus: SiteStatusInfo[];
+}
+
+export interface RouterStatusInfo {
+  router: { name: string; namespace?: string; mode: string; hostname?: string };
+  links: { name: string; linkCost?: number; status: 'up' | 'down'; role: string; peer?: string }[];
+  routerAccess: { identity: string }[];
+  listeners: { name?: string; address?: string; destHost?: string; destPort?: string; protocol?: string }[];
+  connectors: { address?: string; destHost?: string; destPort?: string; target?: string; process?: string }[];
 }
 
 export interface SiteStatusInfo {
   site: { identity: string; name: string; namespace: string; platform: string; siteVersion?: string };
-  routerStatus: {
-    router: { name: string; namespace: string; mode: string };
-    links: { name: string; linkCost?: number; status: 'up' | 'down'; role: string; peer?: string }[];
-    routerAccess: { identity: string }[];
-    listeners: { name?: string; address?: string; destHost?: string; destPort?: string; protocol?: string }[];
-    connectors: { address?: string; destHost?: string; destPort?: string; target?: string; process?: string }[];
-  }[];
+  routerStatus: RouterStatusInfo[] | null;
 }
 
 export interface LinkRecord {
@@ -41,8 +48,8 @@ export interface ServiceRecord {
   listeners?: string[];
 }
 
-/** The access point identity a router advertises for its site. */
-export const accessPoint = (siteId: string) => `ap-${siteId}`;
+/** The identity of a router's n-th access point (1: inter-router, 2: edge); the stand-in's router is named after its site. */
+export const accessPoint = (siteId: string, n = 1) => `${siteId.slice(0, 8)}:${n}`;
 
 /** Site records as the controller derives them (internal/network ExtractSiteRecords). */
 export function siteRecords(status: NetworkStatus): SiteRecord[] {

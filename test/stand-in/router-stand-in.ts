@@ -9,7 +9,8 @@
 //    certificate Secret (from the RouterAccess), demanding client certificates signed by the site
 //    CA; it dials each Link's endpoint with the Link's own Secret and writes the network status
 //    (ConfigMap skupper-network-status) as the router's kube-adaptor does: a link is "up" with its
-//    peer only after a real mTLS handshake, "down" otherwise;
+//    peer only after a real mTLS handshake, "down" otherwise; it checks the server's name as the
+//    real router does (DNS SANs and CN only, see peer-name.ts);
 //  - the garbage collector: once a Site is deleted, the objects whose owners are all gone are
 //    deleted, in turn (Deployments, then their Pods; Certificates, then their Secrets; Links...),
 //    so that a site created again in the namespace starts afresh, as in a real cluster.
@@ -23,7 +24,8 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { CERTIFICATES, LINKS, ROUTER_ACCESSES, SECRETS, SECURED_ACCESSES, SITES, type Link, type ObjectMeta, type ResourceType, type Site } from '../../src/kube/resources.js';
 import { SkupperError } from '../../src/errors.js';
 import { b64d, CONFIG_MAPS, DEPLOYMENTS, NETWORK_STATUS, PODS, PollingLoop, ROUTER_COMPONENT, ROUTER_CONFIG, SERVICES, type Pod } from './kinds.js';
-import { accessPoint, type NetworkStatus, type SiteStatusInfo } from './network-status.js';
+import { accessPoint, type NetworkStatus, type RouterStatusInfo, type SiteStatusInfo } from './network-status.js';
+import { routerPeerNameError } from './peer-name.js';
 
 export interface RouterStandInOptions {
   client: KubeClient;
@@ -45,7 +47,7 @@ interface Hello {
   connectors?: RouterStatus['connectors'];
 }
 
-type RouterStatus = SiteStatusInfo['routerStatus'][number];
+type RouterStatus = RouterStatusInfo;
 
 /** How long a site that dialled us counts as a peer without dialling again (it re-dials every 2 s). */
 const INBOUND_PEER_MS = 6000;
@@ -286,25 +288,30 @@ export class RouterStandIn extends PollingLoop {
       if (Date.now() - at > INBOUND_PEER_MS) this.inbound.delete(id);
       else peers.set(id, hello);
     }
-    const records: SiteStatusInfo['routerStatus'][number]['links'] = [];
+    const records: RouterStatusInfo['links'] = [];
     for (const link of links) {
       const result = await this.linkState(link, Boolean(site.spec.edge));
       if (result === undefined) continue; // not dialled yet: the router has no link to report
       const role = site.spec.edge ? 'edge' : 'inter-router';
       if (result.up) {
         peers.set(result.peer.siteId, result.peer);
-        records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'up', role, peer: accessPoint(result.peer.siteId) });
+        records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'up', role, peer: accessPoint(result.peer.siteId, site.spec.edge ? 2 : 1) });
       } else records.push({ name: link.metadata.name, linkCost: link.spec.cost || 1, status: 'down', role });
     }
+    // In the real collector's shape (see network-status.ts).
+    const router = (siteName: string, mode: string) => ({ name: `0/${siteName}-skupper-router-stand-in`, mode, hostname: 'skupper-router-stand-in' });
+    const access = (siteId: string, linkAccess: boolean) => (linkAccess ? [{ identity: accessPoint(siteId, 1) }, { identity: accessPoint(siteId, 2) }] : []);
+    const hasAccess = Boolean(site.spec.linkAccess && site.spec.linkAccess !== 'none');
     const own: SiteStatusInfo = {
-      site: { identity: site.metadata.uid!, name: site.metadata.name, namespace: this.ns, platform: 'kubernetes' },
-      routerStatus: [{ router: { name: `0/${site.metadata.name}-skupper-router-stand-in`, namespace: this.ns, mode: site.spec.edge ? 'edge' : 'interior' }, links: records, routerAccess: [{ identity: accessPoint(site.metadata.uid!) }], listeners: this.services.listeners ?? [], connectors: this.services.connectors ?? [] }],
+      site: { identity: site.metadata.uid!, name: site.metadata.name, namespace: this.ns, platform: 'kubernetes', siteVersion: '2.2.1' },
+      routerStatus: [{ router: router(site.metadata.name, site.spec.edge ? 'edge' : 'interior'), links: records, routerAccess: access(site.metadata.uid!, hasAccess), listeners: this.services.listeners ?? [], connectors: this.services.connectors ?? [] }],
     };
+    // A peer that answered a link accepts links.
     const remote = [...peers.values()].sort((a, b) => a.siteName.localeCompare(b.siteName)).map((p): SiteStatusInfo => ({
-      site: { identity: p.siteId, name: p.siteName, namespace: p.namespace, platform: 'kubernetes' },
-      routerStatus: [{ router: { name: `0/${p.siteName}-skupper-router-stand-in`, namespace: p.namespace, mode: 'interior' }, links: [], routerAccess: [{ identity: accessPoint(p.siteId) }], listeners: p.listeners ?? [], connectors: p.connectors ?? [] }],
+      site: { identity: p.siteId, name: p.siteName, namespace: p.namespace, platform: 'kubernetes', siteVersion: '2.2.1' },
+      routerStatus: [{ router: router(p.siteName, 'interior'), links: [], routerAccess: access(p.siteId, true), listeners: p.listeners ?? [], connectors: p.connectors ?? [] }],
     }));
-    const status: NetworkStatus = { addresses: [], siteStatus: [own, ...remote] };
+    const status: NetworkStatus = { addresses: null, siteStatus: [own, ...remote] };
     const text = JSON.stringify(status);
     if (text === this.lastStatus) return;
     const existing = await this.client.find(CONFIG_MAPS, NETWORK_STATUS, this.ns);
@@ -349,7 +356,8 @@ function dial(host: string, port: number, creds: { cert: string; key: string; ca
       setTimeout(() => socket.destroy(), 500).unref();
       resolve(value);
     };
-    const socket = tlsConnect({ host, port, cert: creds.cert, key: creds.key, ca: creds.ca || undefined, servername: /^[\d.]+$/.test(host) ? undefined : host, timeout: 3000 });
+    // The host is checked as the real router checks it (DNS SANs and CN only), not as Node does.
+    const socket = tlsConnect({ host, port, cert: creds.cert, key: creds.key, ca: creds.ca || undefined, servername: /^[\d.]+$/.test(host) ? undefined : host, timeout: 3000, checkServerIdentity: routerPeerNameError });
     socket.setEncoding('utf8');
     socket.once('secureConnect', () => socket.write(JSON.stringify(own) + '\n'));
     socket.on('data', (chunk: string) => {

@@ -16,6 +16,7 @@ import { createNamespace, startCluster, type TestCluster } from '../cluster/harn
 import { ControllerStandIn } from '../stand-in/controller-stand-in.js';
 import { RouterStandIn } from '../stand-in/router-stand-in.js';
 import { GRANTS_CONTROLLER, isInterop, markNamespace, SITE_CONTROLLER, startUpstream, type Upstream } from '../interop/upstream.js';
+import { RealRouterKubelet, realRouters, stopNodeNetwork } from '../interop/real-router.js';
 
 /** True when the run is against the real upstream controller. */
 export const interop = isInterop();
@@ -80,6 +81,7 @@ export async function stopStandIns(): Promise<void> {
 /** Stops the cluster and every stand-in, if any were started. */
 export async function stopAll(): Promise<void> {
   await stopStandIns();
+  await stopNodeNetwork();
   if (state.__ksCluster) (await state.__ksCluster.catch(() => undefined))?.stop();
   state.__ksCluster = undefined;
   if (state.__ksBare) (await state.__ksBare.catch(() => undefined))?.stop();
@@ -108,12 +110,20 @@ export interface StandInOptions {
    * (default: the one with grants disabled, so that our own grant server serves them).
    */
   upstreamGrants?: boolean;
+  /**
+   * Interop mode with real routers only (test/interop/build-router.sh): the real skupper-router and
+   * kube-adaptor run for the site, each router Pod on a node of its own, instead of the router stand-in.
+   */
+  realRouter?: boolean;
   log?: (line: string) => void;
 }
 
 export interface StandIn {
   namespace: string;
-  router: RouterStandIn;
+  /** The router stand-in; undefined with realRouter. */
+  router?: RouterStandIn;
+  /** The kubelet and load balancer around the real routers, with realRouter. */
+  realRouter?: RealRouterKubelet;
   /** The controller stand-in; undefined in interop mode, where the real controller runs. */
   controller?: ControllerStandIn;
   stop(): Promise<void>;
@@ -127,17 +137,20 @@ export async function standIn(namespace: string, opts: StandInOptions = {}): Pro
   const c = await cluster();
   const client = await adminClient(namespace);
   if (opts.upstreamGrants && !interop) throw new Error('standIn(..., { upstreamGrants: true }) needs interop mode: the controller stand-in does not serve grants');
+  if (opts.realRouter && !(interop && realRouters())) throw new Error('standIn(..., { realRouter: true }) needs interop mode with the router checkouts (SKUPPER_ROUTER_SRC, PROTON_SRC)');
   opts = { log: verbose, ...opts };
   let controller: ControllerStandIn | undefined;
   if (interop) await markNamespace(c, namespace, opts.upstreamGrants ? GRANTS_CONTROLLER : SITE_CONTROLLER);
   else controller = new ControllerStandIn({ client, namespace, log: opts.log }).start();
-  const router = new RouterStandIn({ client, namespace, running: opts.running, operationalDelayMs: opts.operationalDelayMs, log: opts.log }).start();
+  const realRouter = opts.realRouter ? new RealRouterKubelet({ cluster: c, client, namespace, log: opts.log }).start() : undefined;
+  const router = realRouter ? undefined : new RouterStandIn({ client, namespace, running: opts.running, operationalDelayMs: opts.operationalDelayMs, log: opts.log }).start();
   const handle: StandIn = {
     namespace,
     router,
+    realRouter,
     controller,
     stop: async () => {
-      await Promise.all([router.stop(), controller?.stop()]);
+      await Promise.all([router?.stop(), realRouter?.stop(), controller?.stop()]);
     },
   };
   (state.__ksStandIns ??= []).push(handle);
