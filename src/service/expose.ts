@@ -106,6 +106,6 @@ async function requireLinked(ends: ExposeEnd[], sites: Site[], linkSitesCommand:
     const joined = (ids[0] && ids[i] && of.get(ids[0]) === of.get(ids[i]!)) || reported(sites[0]!, sites[i]!) || reported(sites[i]!, sites[0]!);
     if (joined) continue;
     const [a, b] = [sites[0]!.metadata.name, sites[i]!.metadata.name];
-    throw new SkupperError('INPUT', `site "${b}" (${ends[i]!.ref}) is not linked to site "${a}" (${ends[0]!.ref}), so a listener there cannot reach the connector: link them first with "${linkSitesCommand(ends[0]!, ends[i]!, sites[i]!)}"`);
+    throw new SkupperError('NOT_READY', `site "${b}" (${ends[i]!.ref}) is not linked to site "${a}" (${ends[0]!.ref}), so a listener there cannot reach the connector: link them first with "${linkSitesCommand(ends[0]!, ends[i]!, sites[i]!)}"`);
   }
 }
