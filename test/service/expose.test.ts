@@ -44,6 +44,13 @@ test('exposes a deployment of west on east: Connector and Listener Ready, the ta
   // Nothing on the other sides.
   assert.equal(await (await adminClient(west)).list(LISTENERS).then((l) => l.items), []);
   assert.equal(await (await adminClient(east)).list(CONNECTORS).then((l) => l.items), []);
+  // network status reads both sites and shows the routing key with both ends, the listener reaching the connector.
+  const status = await plugin(['network', 'status', '--contexts', `west/${west},west/${east}`, '--kubeconfig', (await cluster()).kubeconfig]);
+  assert.is(status.code, 0, status.stderr);
+  assert.match(status.stdout, /\nServices:\nROUTING-KEY\s+KIND\s+NAME\s+SITE\s+PORT\s+TARGET\s+STATUS\s+REACHES\s+MESSAGE\nbackend\s+connector\s+backend\s+west\s+8080\s+app=backend\s+Ready\s+1 pod\s+OK\nbackend\s+listener\s+backend\s+east\s+80\s+backend\s+Ready\s+a connector\s+OK\n/);
+  assert.match(status.stdout, /\nNo problems found\.\n$/);
+  const json = JSON.parse((await plugin(['network', 'status', '--contexts', `west/${west},west/${east}`, '-o', 'json', '--kubeconfig', (await cluster()).kubeconfig])).stdout) as { services: { routingKey: string; listeners: { reachesConnector: boolean }[]; connectors: { selectedPods: number }[] }[] };
+  assert.equal(json.services.map((s) => [s.routingKey, s.listeners.map((l) => l.reachesConnector), s.connectors.map((c) => c.selectedPods)]), [['backend', [true], [1]]]);
   // Again: the name is taken on west; refused in one line, nothing more made.
   const again = await expose('deployment/backend', '--port', '80', '--from', `west/${west}`, '--to', `west/${east}`);
   assert.is(again.code, 1);
