@@ -2,7 +2,7 @@
 // reaches, a connector that selects no ready pod, and any the controller reports in error.
 import type { KubeClient } from '../kube/client.js';
 import { CONNECTORS, LISTENERS, type Connector, type Listener } from '../kube/resources.js';
-import { selectedPods } from '../service/pods.js';
+import { selectedPodCounts } from '../service/pods.js';
 import { serviceState } from '../service/state.js';
 import { currentError } from '../status/readiness.js';
 import { compareText } from '../compare.js';
@@ -18,7 +18,13 @@ export async function checkServices(client: KubeClient, where: Where): Promise<C
   }
   if (listeners.length === 0 && connectors.length === 0) return [pass('services', 'Services', 'this site has no listeners or connectors')];
   const byName = <T extends { metadata: { name: string } }>(a: T, b: T) => compareText(a.metadata.name, b.metadata.name);
-  return [...listeners.sort(byName).map((l) => checkListener(l, where)), ...(await Promise.all(connectors.sort(byName).map((c) => checkConnector(client, c, where))))];
+  let pods: Record<string, number> | Error;
+  try {
+    pods = await selectedPodCounts(client, where.namespace, connectors);
+  } catch (err) {
+    pods = err as Error;
+  }
+  return [...listeners.sort(byName).map((l) => checkListener(l, where)), ...connectors.sort(byName).map((c) => checkConnector(c, pods, where))];
 }
 
 function checkListener(l: Listener, where: Where): Check {
@@ -38,18 +44,15 @@ function checkListener(l: Listener, where: Where): Check {
   );
 }
 
-async function checkConnector(client: KubeClient, c: Connector, where: Where): Promise<Check> {
+function checkConnector(c: Connector, counts: Record<string, number> | Error, where: Where): Check {
   const id = `connector/${c.metadata.name}`;
   const title = `Connector ${c.metadata.name}`;
   const key = c.spec.routingKey;
   const target = c.spec.selector !== undefined ? `selector ${c.spec.selector}` : `host ${c.spec.host ?? ''}`;
   let pods: number | undefined;
   if (c.spec.selector !== undefined) {
-    try {
-      pods = (await selectedPods(client, c)).length;
-    } catch (err) {
-      return cannotTell(id, title, err);
-    }
+    if (counts instanceof Error) return cannotTell(id, title, counts);
+    pods = counts[c.metadata.name] ?? 0;
     if (pods === 0) {
       const ready = c.spec.includeNotReadyPods ? 'running' : 'ready';
       return fail(id, title, `routing key "${key}": ${target} selects no ${ready} pod, so there is nothing to connect to`, `check "kubectl get pods -l ${shellWord(c.spec.selector)}${flagsFor(where)}", or change it with "kubectl skupper connector update ${c.metadata.name} --selector <labels>${flagsFor(where)}"`);

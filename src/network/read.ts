@@ -4,7 +4,7 @@ import { SkupperError, type ErrorCode } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { connect, type ConnectionSettings } from '../kube/connect.js';
 import { CONNECTORS, LINKS, LISTENERS, SITES, type Connector, type Link, type Listener, type Site } from '../kube/resources.js';
-import { selectedPods } from '../service/pods.js';
+import { selectedPodCounts } from '../service/pods.js';
 import type { SiteRef } from './refs.js';
 
 export interface Snapshot {
@@ -62,8 +62,8 @@ export async function readContext(ref: SiteRef, settings: ContextSettings): Prom
 async function readServices(client: KubeClient, namespace: string): Promise<Pick<Snapshot, 'listeners' | 'connectors' | 'selectedPods' | 'servicesError'>> {
   try {
     const [listeners, connectors] = await Promise.all([client.list(LISTENERS, namespace), client.list(CONNECTORS, namespace)]);
-    const counted = await Promise.all(connectors.items.filter((c) => c.spec.selector).map(async (c) => [c.metadata.name, (await selectedPods(client, c)).length] as const));
-    return { listeners: listeners.items, connectors: connectors.items, selectedPods: Object.fromEntries(counted) };
+    const counts = await selectedPodCounts(client, namespace, connectors.items);
+    return { listeners: listeners.items, connectors: connectors.items, selectedPods: counts };
   } catch (err) {
     if (!(err instanceof SkupperError)) throw err;
     return { listeners: [], connectors: [], selectedPods: {}, servicesError: err.message };

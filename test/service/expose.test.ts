@@ -94,6 +94,24 @@ test('sites that are not linked: refused, naming the link sites command, nothing
   assert.equal(await madeIn(east), []);
 });
 
+test('three sites: one --to site not linked refuses the whole expose; once linked, a Listener on each --to site', async () => {
+  const { west, east } = await withBackend();
+  const north = await oneSite('north');
+  const c = await cluster();
+  const refused = await expose('deployment/backend', '--port', '8080', '--from', `west/${west}`, '--to', `west/${east},west/${north}`);
+  assert.is(refused.code, 1);
+  // West accepts links, north does not: the command links north to west.
+  assert.match(refused.stderr, new RegExp(`^error: site "north" \\(west/${north}\\) is not linked to site "west" \\(west/${west}\\), so a listener there cannot reach the connector: link them first with "kubectl skupper link sites --from west/${north} --to west/${west} --kubeconfig \\S+"\\n$`));
+  for (const ns of [west, east, north]) assert.equal(await madeIn(ns), [], ns);
+  const linked = await plugin(['link', 'sites', '--from', `west/${north}`, '--to', `west/${west}`, '--kubeconfig', c.kubeconfig, '--timeout', '60s']);
+  assert.is(linked.code, 0, linked.stderr);
+  const res = await expose('deployment/backend', '--port', '8080', '--from', `west/${west}`, '--to', `west/${east},west/${north}`, '--timeout', '40s');
+  assert.is(res.code, 0, res.stderr);
+  assert.match(res.stdout, new RegExp(`^Connector "backend" on site "west" \\(west/${west}\\) and Listeners "backend" on sites "east" \\(west/${east}\\), "north" \\(west/${north}\\) are created and ready:\\n`));
+  assert.is(res.stdout.split('\n').filter((l) => /\sReady\s+OK$/.test(l)).length, 3, res.stdout);
+  for (const ns of [east, north]) assert.is((await (await adminClient(ns)).get(LISTENERS, 'backend')).status?.status, 'Ready');
+});
+
 test('bad input and a bad workload are refused in one line with nothing made', async () => {
   const { west, east } = await withBackend();
   const client = await adminClient(west);
