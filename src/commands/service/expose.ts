@@ -84,6 +84,7 @@ export class ServiceExposeCommand extends ClusterCommand {
     const toSites = result.listeners.map((l) => `"${l.site.metadata.name}" (${ref(l.end)})`).join(', ');
     const what = `Connector "${name}" on site "${result.connector.site.metadata.name}" (${ref(result.connector.end)}) and ${result.listeners.length === 1 ? 'Listener' : 'Listeners'} "${name}" on ${result.listeners.length === 1 ? 'site' : 'sites'} ${toSites}`;
     if (dryRun) {
+      op.done();
       if (output) this.context.stdout.write(await this.render(output, result.connector.object, result.listeners.map((l) => l.object)));
       else this.out(`${what} are created${dryRunNote(dryRun)}.`);
       return 0;
