@@ -1,9 +1,8 @@
 // Which sites can reach each other over links. A link carries traffic both ways, so sites joined by
 // links in either direction, directly or through others, form one network. Pure.
-import type { Network } from './graph.js';
 
 /** Each site id mapped to the id of its network (the smallest site id in it), from the links read. */
-export function networksOf(network: Pick<Network, 'sites' | 'links'>): Map<string, string> {
+export function networksOf(network: { sites: { id: string }[]; links: { from?: string; to?: string }[] }): Map<string, string> {
   const parent = new Map<string, string>(network.sites.map((s) => [s.id, s.id]));
   const root = (id: string): string => {
     let r = id;

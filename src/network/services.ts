@@ -4,7 +4,6 @@
 // work: a listener with no connector anywhere, or only on sites no link joins to its own, and a
 // connector that selects no ready pod. Pure: snapshots in, data out, sorted.
 import type { Connector, Listener } from '../kube/resources.js';
-import type { NetworkLink, NetworkSite, Problem } from './graph.js';
 import type { Snapshot } from './read.js';
 import { networksOf } from './reach.js';
 import { serviceState } from '../service/state.js';
@@ -35,11 +34,29 @@ export interface NetworkService {
 
 export type ServiceProblemKind = 'no-connector' | 'unlinked-service' | 'no-pods' | 'services-unread';
 
+/** What this needs of graph.ts's sites and links (graph.ts builds the view; this does not import it). */
+interface SiteOf {
+  id: string;
+  label: string;
+  context: string;
+  namespace: string;
+}
+
+interface LinkOf {
+  from?: string;
+  to?: string;
+}
+
+export interface ServiceProblem {
+  kind: ServiceProblemKind;
+  message: string;
+}
+
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function buildServices(snapshots: Snapshot[], sites: NetworkSite[], links: NetworkLink[]): { services: NetworkService[]; problems: (Problem & { kind: ServiceProblemKind })[] } {
+export function buildServices(snapshots: Snapshot[], sites: SiteOf[], links: LinkOf[]): { services: NetworkService[]; problems: ServiceProblem[] } {
   const ends: (ServiceEnd & { routingKey: string })[] = [];
-  const problems: (Problem & { kind: ServiceProblemKind })[] = [];
+  const problems: ServiceProblem[] = [];
   const seen = new Set<string>();
   for (const snapshot of snapshots) {
     if (snapshot.servicesError) problems.push({ kind: 'services-unread', message: `listeners and connectors of context "${snapshot.context}" (namespace "${snapshot.namespace}") cannot be read: ${snapshot.servicesError}` });
