@@ -47,7 +47,9 @@ export async function readContext(ref: SiteRef, settings: ContextSettings): Prom
     const client = await connectTo(ref, settings);
     namespace = client.namespace;
     server = client.server;
-    const [sites, links, services] = await Promise.all([client.list(SITES, namespace), client.list(LINKS, namespace), readServices(client, namespace)]);
+    const [sites, links] = await Promise.all([client.list(SITES, namespace), client.list(LINKS, namespace)]);
+    // After the sites and links, on the connections they opened: two more at once would each cost a TLS handshake.
+    const services = await readServices(client, namespace);
     return { context: ref.context, namespace, server, sites: sites.items, links: links.items, ...services };
   } catch (err) {
     if (!(err instanceof SkupperError)) throw err;
