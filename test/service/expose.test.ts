@@ -128,6 +128,8 @@ test('bad input and a bad workload are refused in one line with nothing made', a
     [['deployment/backend', '--port', '80', '--from', `west/${west}`, '--to', `west/${west}`], 2, /named twice in --from and --to/],
     [['deployment/backend', '--port', '80', '--from', `west/${west}`, '--to', `west/${east}`, '--wait', 'later'], 2, /^error: invalid --wait "later"/],
     [['deployment/backend', '--port', '80', '--from', `west/${west}`, '--to', `west/${east}`, '-o', 'wide'], 2, /^error: invalid output format "wide"/],
+    [['deployment/backend', '--port', '80', '--from', `west/${west}`, '--to', `west/${east}`, '--context', 'west'], 2, /^error: service expose takes its contexts from --from and --to: drop --context/],
+    [['deployment/backend', '--port', '80', '--from', `west/${west}`, '--to', `west/${east},`], 2, /^error: invalid --to "west\/[a-z0-9-]+,": entry 2 is empty/],
   ];
   for (const [args, code, message] of cases) {
     const res = await expose(...args);
