@@ -4,7 +4,7 @@
 // command and the upstream Go CLI (when its build is cached), link status over 10 to 5,000 Links,
 // and the token benchmarks when bench/tokens.ts provides them. Prints a table of medians and
 // ratios and writes bench/results.json. Figures, not tests: compare ratios, not absolutes.
-// Usage: npm run bench [-- --runs 11 --only startup,e2e,scale,tokens,network --scale 10,100,1000,5000 --no-package]
+// Usage: npm run bench [-- --runs 11 --only startup,e2e,scale,tokens,services,network --scale 10,100,1000,5000 --service-scale 1,100,1000 --no-package]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, release, tmpdir, totalmem } from 'node:os';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '11' },
     only: { type: 'string' },
     scale: { type: 'string', default: '10,100,1000,5000' },
+    'service-scale': { type: 'string', default: '1,100,1000' },
     'no-package': { type: 'boolean', default: false },
   },
 });
@@ -94,7 +95,7 @@ if (wants('startup')) {
 }
 
 // --- The cluster ----------------------------------------------------------------------------------
-if (wants('e2e') || wants('scale') || wants('tokens')) {
+if (wants('e2e') || wants('scale') || wants('tokens') || wants('services')) {
   log('starting the local cluster');
   const { startWithStandIns } = await import('../scripts/local-cluster.js');
   const { cluster, stop } = await startWithStandIns(undefined, ['west', 'east']);
@@ -171,6 +172,13 @@ if (wants('e2e') || wants('scale') || wants('tokens')) {
         notes.push(`token issue, token redeem and grant-server redemptions per second: left out (${why})`);
         log(`skipping token benchmarks: ${why}`);
       }
+    }
+
+    if (wants('services')) {
+      log('listener and connector status over 1 to 1,000 objects, and service expose (bench/services.ts)');
+      const { serviceBenchmarks } = await import('./services.js');
+      const counts = values['service-scale'].split(',').map(Number);
+      groups.push(...(await serviceBenchmarks({ kubeconfig: cluster.kubeconfig, env, packaged: packagedCopy, dev, kubectl, runs, paired, counts })));
     }
 
     if (wants('scale')) {

@@ -1,4 +1,4 @@
-// npm run demo: the Skupper linking procedure, end to end, on a local cluster this script starts
+// npm run demo: the Skupper linking procedure, then exposing a service across the link, end to end, on a local cluster this script starts
 // and stops. Every command is run as a user would type it: `kubectl skupper ...` found by kubectl's
 // plugin discovery, and `kubectl apply`. Sites west and east live in namespaces of those names.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -93,6 +93,18 @@ try {
   await sh('kubectl skupper link check --context east');
 
   if (real) await sendBytes(real);
+  else {
+    // The stand-ins' kubelet: the backend's pod is reported Running and Ready by hand.
+    step('Exposing services on the application network');
+    await sh('kubectl create deployment backend --image=quay.io/skupper/hello-world-backend --port=8080 --context west');
+    console.log('\n(This local cluster has no kubelet: a pod of the deployment is made and reported Running and Ready as a kubelet would.)');
+    await sh('kubectl run backend-1 --image=quay.io/skupper/hello-world-backend --labels=app=backend --context west');
+    await sh(`kubectl patch pod backend-1 --subresource=status --type=merge -p '{"status":{"phase":"Running","podIP":"10.0.0.7","conditions":[{"type":"Ready","status":"True"}]}}' --context west`);
+    await sh('kubectl skupper service expose deployment/backend --port 8080 --from west --to east');
+    await sh('kubectl skupper connector status --context west');
+    await sh('kubectl skupper listener status --context east');
+    await sh('kubectl skupper doctor --context east | grep -i listener');
+  }
 } finally {
   if (grantServer) {
     grantServer.kill('SIGTERM');
@@ -101,7 +113,7 @@ try {
   await stop();
   rmSync(work, { recursive: true, force: true });
 }
-console.log(failed ? '\nThe demo hit an unexpected result (see above).' : `\nDone: east is linked to west${real ? ' and bytes crossed the link' : ''}. The local cluster is stopped.`);
+console.log(failed ? '\nThe demo hit an unexpected result (see above).' : `\nDone: east is linked to west${real ? ' and bytes crossed the link' : ', and backend on west is served on east'}. The local cluster is stopped.`);
 process.exitCode = failed ? 1 : 0;
 
 /** Real routers only: a Connector at west to a server, a Listener at east, and bytes through them. */

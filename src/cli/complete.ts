@@ -69,6 +69,7 @@ const CONTEXT_FLAGS = new Set(['--context', '--contexts', '--from', '--to']);
 function outputValues(flag: string, words: string[]): readonly string[] | undefined {
   if (flag !== '-o' && flag !== '--output') return undefined;
   if (words[0] === 'network') return ['dot', 'json', 'mermaid', 'table', 'yaml'];
+  if (words[0] === 'service') return ['json', 'name', 'yaml'];
   if (['site status', 'link status', 'listener status', 'connector status'].includes(words.filter((w) => !w.startsWith('-')).slice(0, 2).join(' '))) return LIST_FORMATS;
   return undefined;
 }

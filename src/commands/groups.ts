@@ -25,3 +25,4 @@ export const TokenGroupCommand = groupCommand('token', 'Issue and redeem tokens 
 export const NetworkGroupCommand = groupCommand('network', 'Inspect the whole network of sites, across kubeconfig contexts');
 export const ListenerGroupCommand = groupCommand('listener', 'Consume services exposed on other sites: create, change and inspect listeners');
 export const ConnectorGroupCommand = groupCommand('connector', 'Expose services to other sites: create, change and inspect connectors');
+export const ServiceGroupCommand = groupCommand('service', 'Expose a workload across linked sites: a connector on one, listeners on others');

@@ -29,12 +29,14 @@ import { ConnectorDeleteCommand } from './connector/delete.js';
 import { ConnectorGenerateCommand } from './connector/generate.js';
 import { ConnectorStatusCommand } from './connector/status.js';
 import { ConnectorUpdateCommand } from './connector/update.js';
-import { ConnectorGroupCommand, LinkGroupCommand, ListenerGroupCommand, NetworkGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
+import { ServiceExposeCommand } from './service/expose.js';
+import { ConnectorGroupCommand, LinkGroupCommand, ListenerGroupCommand, NetworkGroupCommand, ServiceGroupCommand, SiteGroupCommand, TokenGroupCommand } from './groups.js';
 
-export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand, ListenerGroupCommand, ConnectorGroupCommand,
+export const commands = [RootCommand, VersionCommand, SiteGroupCommand, LinkGroupCommand, TokenGroupCommand, NetworkGroupCommand, ListenerGroupCommand, ConnectorGroupCommand, ServiceGroupCommand,
   SiteCreateCommand, SiteUpdateCommand, SiteStatusCommand, SiteDeleteCommand, SiteGenerateCommand,
   LinkGenerateCommand, LinkStatusCommand, LinkUpdateCommand, LinkCheckCommand, LinkDeleteCommand, LinkSitesCommand,
   ListenerCreateCommand, ListenerUpdateCommand, ListenerStatusCommand, ListenerDeleteCommand, ListenerGenerateCommand,
   ConnectorCreateCommand, ConnectorUpdateCommand, ConnectorStatusCommand, ConnectorDeleteCommand, ConnectorGenerateCommand,
+  ServiceExposeCommand,
   NetworkStatusCommand, DoctorCommand,
   TokenIssueCommand, TokenRedeemCommand, TokenInspectCommand, GrantServerCommand, CompletionCommand];

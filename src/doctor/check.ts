@@ -6,7 +6,7 @@ import { SkupperError } from '../errors.js';
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface Check {
-  /** Stable, for scripts: crds, controller, site, link-access, endpoint/<role>, certificate/<secret>, link/<name>, grant-server, clock, permissions/<task>. */
+  /** Stable, for scripts: crds, controller, site, link-access, endpoint/<role>, certificate/<secret>, link/<name>, services, listener/<name>, connector/<name>, grant-server, clock, permissions/<task>. */
   id: string;
   title: string;
   status: CheckStatus;

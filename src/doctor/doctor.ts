@@ -8,6 +8,7 @@ import { checkClock, checkPermissions } from './access.js';
 import { cannotTell, fail, flagsFor, skip, type Check, type Clock, type Where } from './check.js';
 import { checkController, checkCrds } from './install.js';
 import { checkGrantServer, checkLinks } from './links.js';
+import { checkServices } from './services.js';
 import { checkCertificates, checkEndpoints, checkSiteReady } from './site.js';
 import { compareText } from '../compare.js';
 
@@ -57,14 +58,15 @@ export async function runDoctor(client: KubeClient, opts: DoctorOptions): Promis
 async function checkSite(client: KubeClient, site: Site, where: Where, opts: DoctorOptions): Promise<Check[]> {
   const namespace = where.namespace;
   const links = client.list(LINKS, namespace).then((l) => l.items.sort((a, b) => compareText(a.metadata.name, b.metadata.name)));
-  const [controller, endpoints, certificates, linkChecks, grants] = await Promise.all([
+  const [controller, endpoints, certificates, linkChecks, services, grants] = await Promise.all([
     checkController(client, site, namespace),
     checkEndpoints(client, site, where, opts.timeoutMs),
     checkCertificates(client, site, opts.clock, where),
     links.then((l) => checkLinks(client, l, where, opts.timeoutMs), (err: unknown) => [cannotTell('links', 'Links', err)]),
+    checkServices(client, where),
     checkGrantServer(client, namespace, opts.clock, where),
   ]);
-  return [controller, checkSiteReady(site, where), ...endpoints, ...certificates, ...linkChecks, grants];
+  return [controller, checkSiteReady(site, where), ...endpoints, ...certificates, ...linkChecks, ...services, grants];
 }
 
 /** The doctor's clock. KUBECTL_SKUPPER_TEST_CLOCK_OFFSET (seconds, may be negative) shifts it: for tests of the clock check only. */

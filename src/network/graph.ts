@@ -3,6 +3,7 @@
 import type { Link, Site } from '../kube/resources.js';
 import { isLinkReady } from '../link/links.js';
 import type { Snapshot } from './read.js';
+import { buildServices, type NetworkService, type ServiceProblemKind } from './services.js';
 
 export interface NetworkContext {
   context: string;
@@ -50,7 +51,7 @@ export interface NetworkLink {
   message: string;
 }
 
-export type ProblemKind = 'unreachable' | 'no-site' | 'not-ready' | 'broken' | 'dangling' | 'mismatch' | 'unlinked' | 'duplicate' | 'asymmetric';
+export type ProblemKind = 'unreachable' | 'no-site' | 'not-ready' | 'broken' | 'dangling' | 'mismatch' | 'unlinked' | 'duplicate' | 'asymmetric' | ServiceProblemKind;
 
 export interface Problem {
   kind: ProblemKind;
@@ -61,6 +62,8 @@ export interface Network {
   contexts: NetworkContext[];
   sites: NetworkSite[];
   links: NetworkLink[];
+  /** Each routing key with its listeners and connectors; empty when no snapshot read them. */
+  services: NetworkService[];
   problems: Problem[];
 }
 
@@ -118,7 +121,8 @@ export function buildNetwork(snapshots: Snapshot[]): Network {
     }
   }
   links.sort((a, b) => byText(`${a.from ?? ''}/${a.name}`, `${b.from ?? ''}/${b.name}`) || byText(a.context, b.context));
-  return { contexts, sites, links, problems: findProblems(contexts, sites, links) };
+  const services = buildServices(ordered, sites, links);
+  return { contexts, sites, links, services: services.services, problems: [...findProblems(contexts, sites, links), ...services.problems] };
 }
 
 function toSite(snapshot: Snapshot, site: Site, ambiguous: boolean): NetworkSite {

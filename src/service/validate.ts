@@ -105,7 +105,7 @@ export const WORKLOAD_KINDS = ['deployment', 'service', 'daemonset', 'statefulse
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** --workload deployment/backend (kubectl's short and plural forms too). */
-export function parseWorkload(text: string): { kind: WorkloadKind; name: string } {
+export function parseWorkload(text: string, what = '--workload'): { kind: WorkloadKind; name: string } {
   const m = text.match(/^([A-Za-z.]+)\/(.+)$/);
   const aliases: Record<string, WorkloadKind> = {
     deployment: 'deployment', deployments: 'deployment', deploy: 'deployment', 'deployment.apps': 'deployment',
@@ -114,9 +114,9 @@ export function parseWorkload(text: string): { kind: WorkloadKind; name: string 
     statefulset: 'statefulset', statefulsets: 'statefulset', sts: 'statefulset', 'statefulset.apps': 'statefulset',
   };
   const kind = m ? aliases[m[1]!.toLowerCase()] : undefined;
-  if (!m || !kind) throw usageError(`invalid --workload "${text}": use ${WORKLOAD_KINDS.join('|')}/<name>, e.g. deployment/backend`);
+  if (!m || !kind) throw usageError(`invalid ${what} "${text}": use ${WORKLOAD_KINDS.join('|')}/<name>, e.g. deployment/backend`);
   const name = m[2]!;
-  if (name.length > 253 || !PREFIX.test(name)) throw usageError(`invalid --workload "${text}": "${name}" is not a valid ${kind} name`);
+  if (name.length > 253 || !PREFIX.test(name)) throw usageError(`invalid ${what} "${text}": "${name}" is not a valid ${kind} name`);
   return { kind, name };
 }
 

@@ -18,7 +18,10 @@ async function candidates(...line: string[]): Promise<{ words: string[]; directi
 }
 
 test('completes groups, verbs and flags of the matched command', async () => {
-  assert.equal((await candidates('')).words, ['completion', 'connector', 'doctor', 'grant-server', 'link', 'listener', 'network', 'site', 'token', 'version']);
+  assert.equal((await candidates('')).words, ['completion', 'connector', 'doctor', 'grant-server', 'link', 'listener', 'network', 'service', 'site', 'token', 'version']);
+  assert.equal((await candidates('service', '')).words, ['expose']);
+  assert.equal((await candidates('service', 'expose', 'deployment/x', '-o', '')).words, ['json', 'name', 'yaml']);
+  assert.ok((await candidates('service', 'expose', '--')).words.includes('--target-port'));
   assert.equal((await candidates('network', 'status', '-o', '')).words, ['dot', 'json', 'mermaid', 'table', 'yaml']);
   assert.equal((await candidates('site', '')).words, ['create', 'delete', 'generate', 'status', 'update']);
   assert.equal((await candidates('site', 'create', '--enable')).words, ['--enable-ha', '--enable-link-access']);

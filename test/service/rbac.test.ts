@@ -6,8 +6,10 @@ import * as assert from 'uvu/assert';
 import { CONNECTORS, LISTENERS } from '../../src/kube/resources.js';
 import { adminClient, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
-import { assertRefusal, userKubeconfig } from '../hardening/support.js';
-import { backendPod, deployment, oneSite, serviceSnapshot } from './support.js';
+import { assertRefusal, roleRules, userKubeconfig } from '../hardening/support.js';
+import { adminRequest } from '../cluster/harness.js';
+import { cluster } from '../support/cluster.js';
+import { backendPod, deployment, linkedSites, oneSite, serviceSnapshot } from './support.js';
 
 const as = (kubeconfig: string, ...args: string[]) => plugin([...args, '--kubeconfig', kubeconfig]);
 
@@ -48,6 +50,35 @@ test('service-operator minus one verb: the refusal names the verb and resource, 
   assert.equal(await serviceSnapshot(ns), before, 'nothing was made');
   const nobody = await userKubeconfig(ns, undefined);
   assertRefusal(await as(nobody.kubeconfig, 'listener', 'status'), 1, /\blist\b.*\blisteners\b.*403/, 'listener status without a Role');
+});
+
+/** The service account `user` bound to service-operator in `ns` too; `drop` takes one verb out there. */
+async function bindToo(user: string, ns: string, drop?: { verb: string; resource: string }): Promise<void> {
+  const c = await cluster();
+  const name = user.split(':').pop()!;
+  const rules = roleRules('service-operator.yaml').map((r) => (drop && r.resources.includes(drop.resource) ? { ...r, verbs: r.verbs.filter((v) => v !== drop.verb) } : r));
+  assert.is((await adminRequest(c, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules })).status, 201);
+  const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [{ kind: 'ServiceAccount', name, namespace: user.split(':')[2] }] };
+  assert.is((await adminRequest(c, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, binding)).status, 201);
+}
+
+test('service-operator on both sites: service expose; without create listeners on the --to site, refused with nothing made on either', async () => {
+  const { west, east } = await linkedSites();
+  await deployment(west, 'backend', { app: 'backend' });
+  await backendPod(west, 'backend-1', { app: 'backend' });
+  const user = await userKubeconfig(west, 'service-operator.yaml');
+  await bindToo(user.user, east);
+  const context = user.user.split(':').pop()!;
+  const ok = await as(user.kubeconfig, 'service', 'expose', 'deployment/backend', '--port', '8080', '--from', `${context}/${west}`, '--to', `${context}/${east}`, '--timeout', '40s');
+  assert.is(ok.code, 0, ok.stderr);
+  const limited = await userKubeconfig(west, 'service-operator.yaml');
+  await bindToo(limited.user, east, { verb: 'create', resource: 'listeners' });
+  const other = limited.user.split(':').pop()!;
+  const before = [await serviceSnapshot(west), await serviceSnapshot(east)];
+  const refused = await as(limited.kubeconfig, 'service', 'expose', 'deployment/backend', '--name', 'other', '--port', '8080', '--from', `${other}/${west}`, '--to', `${other}/${east}`);
+  assertRefusal(refused, 1, /\bcreate\b.*\blisteners\b.*403/, 'service expose without create listeners on the --to site');
+  // The connector made on west first was taken back.
+  assert.equal([await serviceSnapshot(west), await serviceSnapshot(east)], before, 'nothing was made');
 });
 
 test.after.each(stopStandIns);

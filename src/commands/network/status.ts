@@ -3,6 +3,7 @@ import { ClusterCommand } from '../../cli/base-command.js';
 import { renderObjects, table } from '../../cli/output.js';
 import { SkupperError, usageError } from '../../errors.js';
 import type { Network } from '../../network/graph.js';
+import type { ServiceEnd } from '../../network/services.js';
 import { exclusive } from '../../site/validate.js';
 import { compareText } from '../../compare.js';
 
@@ -17,8 +18,10 @@ export class NetworkStatusCommand extends ClusterCommand {
       Reads each given context in parallel (default: the current one) and shows each site (context, namespace, name, status,
       link access, endpoints) and each link (from, to, status, cost, message). A link is matched to the site it points at by
       endpoint, else by the remote site the controller reports. Flags links that point at no known site, sites nothing links
-      to, links both ways and duplicate links. A context that cannot be read is listed with its error; the command still
-      succeeds. \`-o dot\` and \`-o mermaid\` draw the network as a graph.
+      to, links both ways and duplicate links. Then each routing key with its connectors and listeners per site: whether each
+      listener reaches a connector over the links read, listeners with no connector anywhere or only in another, unlinked
+      network, and connectors that select no ready pod. A context that cannot be read is listed with its error; the command
+      still succeeds. \`-o dot\` and \`-o mermaid\` draw the network as a graph.
     `,
     examples: [
       ['The network seen from two clusters', '$0 network status --contexts west,east'],
@@ -85,6 +88,15 @@ function render(network: Network): string {
     ]);
     text += `\nLinks:\n${table(['LINK', 'FROM', 'TO', 'STATUS', 'COST', 'MESSAGE'], linkRows)}`;
   } else text += '\nLinks: none\n';
+  if (network.services.length > 0) {
+    const site = (e: ServiceEnd) => (e.site ? label.get(e.site) ?? e.site : `-(${e.context}/${e.namespace})`);
+    const reaches = (e: ServiceEnd) =>
+      e.kind === 'listener' ? (e.reachesConnector ? 'a connector' : 'no connector') : e.selectedPods === undefined ? `host ${e.target}` : `${e.selectedPods} ${e.selectedPods === 1 ? 'pod' : 'pods'}`;
+    const rows = network.services.flatMap((svc) =>
+      [...svc.connectors, ...svc.listeners].map((e) => [svc.routingKey, e.kind, e.name, site(e), String(e.port), e.target, e.status, reaches(e), e.message]),
+    );
+    text += `\nServices:\n${table(['ROUTING-KEY', 'KIND', 'NAME', 'SITE', 'PORT', 'TARGET', 'STATUS', 'REACHES', 'MESSAGE'], rows)}`;
+  }
   text += network.problems.length > 0 ? `\nProblems:\n${network.problems.map((p) => `  ${p.kind}: ${p.message}`).join('\n')}\n` : '\nNo problems found.\n';
   return text;
 }
