@@ -97,7 +97,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
         '--tls-private-key-file', pki.serverKey,
         '--client-ca-file', pki.caFile,
         '--authorization-mode', 'RBAC',
-        '--service-cluster-ip-range', '10.0.0.0/24',
+        '--service-cluster-ip-range', '10.0.0.0/16',
         '--service-account-issuer', 'https://kubernetes.default.svc',
         '--service-account-key-file', pki.saPub,
         '--service-account-signing-key-file', pki.saKey,
