@@ -60,6 +60,10 @@ export class GrantServer {
   private readonly sockets = new Set<Socket>();
   private leaseTimer?: NodeJS.Timeout;
   private following?: Promise<void>;
+  // Settles with the first full list of AccessGrants: before it, an unknown uid may be a grant we
+  // have not read yet, and answering "refused" then would turn away a good token after a restart.
+  private markSynced!: () => void;
+  private readonly synced = new Promise<void>((resolve) => (this.markSynced = resolve));
 
   constructor(private readonly opts: GrantServerOptions) {}
 
@@ -100,6 +104,8 @@ export class GrantServer {
     this.leaseTimer = setInterval(() => void this.renewLeases().catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`)), (LEASE_SECONDS * 1000) / 3);
     const namespace = this.opts.namespaces === 'all' ? '' : this.opts.namespaces.length === 1 ? this.opts.namespaces[0]! : '';
     this.following = this.followGrants(namespace);
+    // Ready means every grant is known: the caller says "listening" only after this.
+    await Promise.race([this.synced, this.following]);
     return this.baseUrl;
   }
 
@@ -109,11 +115,14 @@ export class GrantServer {
     while (!signal.aborted) {
       try {
         await follow(this.client, { type: ACCESS_GRANTS, namespace }, signal, (_, changes) => {
-          if (changes[0]?.type === 'LISTED') this.grants.clear();
+          // A (re)list comes as LISTED changes, or as none at all when there is no grant.
+          const listed = changes.length === 0 || changes[0]!.type === 'LISTED';
+          if (listed) this.grants.clear();
           for (const { type, object } of changes) {
             if (type === 'DELETED') this.grants.delete(object.metadata.uid!);
             else this.remember(object);
           }
+          if (listed) this.markSynced();
           return false;
         });
       } catch (err) {
@@ -232,6 +241,7 @@ export class GrantServer {
     const body = await readBody(req);
     if (body === undefined) return answer(res, 400, 'Request body not valid');
     const uid = UID.exec(req.url ?? '')?.[1];
+    await this.synced;
     const found = uid ? this.grants.get(uid) : undefined;
     const known = found && this.served.has(found.metadata.namespace!) && ownership(found, this.baseUrl) === 'ours' ? found : undefined;
     // Without the right code, an unknown grant and a known one (expired, used up or not) get the
