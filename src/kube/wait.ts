@@ -13,7 +13,16 @@ export interface WaitOptions<T> extends FollowOptions<T> {
   done: (objects: ReadonlyMap<string, T>) => boolean;
   /** Builds the timeout message from what was last seen. */
   describeTimeout: (objects: ReadonlyMap<string, T>) => string;
+  /**
+   * True when the objects show an error the caller reports. The wait returns them once the error
+   * has stood for FAILURE_SETTLE_MS (or at the deadline): controllers report errors they then get
+   * past on their own, such as a cache that trails a deletion just after a site is re-created.
+   */
+  failed?: (objects: ReadonlyMap<string, T>) => boolean;
 }
+
+/** How long an error must stand before a wait gives up on it. */
+export const FAILURE_SETTLE_MS = 3000;
 
 type Named = { metadata: { name: string; namespace?: string; resourceVersion?: string } };
 
@@ -173,8 +182,27 @@ export async function waitFor<T>(client: KubeClient, opts: WaitOptions<T>): Prom
   const timeoutMs = Math.min(Math.max(0, opts.timeoutMs), MAX_DURATION_MS);
   let last: ReadonlyMap<string, T> = new Map();
   const outage: { last?: SkupperError } = {};
-  const done = await follow(client, opts, AbortSignal.timeout(timeoutMs), (objects) => opts.done((last = objects)), timeoutMs === 0, Date.now() + timeoutMs, timeoutMs === 0 ? undefined : outage);
-  if (done) return last;
+  const settled = new AbortController();
+  let failing = false;
+  let timer: NodeJS.Timeout | undefined;
+  const check = (objects: ReadonlyMap<string, T>): boolean => {
+    last = objects;
+    if (opts.done(objects)) return true;
+    const failed = opts.failed?.(objects) ?? false;
+    if (failed && timeoutMs === 0) return true;
+    if (failed && !failing) timer = setTimeout(() => settled.abort(), FAILURE_SETTLE_MS);
+    if (!failed) clearTimeout(timer);
+    failing = failed;
+    return false;
+  };
+  let done: boolean;
+  try {
+    done = await follow(client, opts, AbortSignal.any([AbortSignal.timeout(timeoutMs), settled.signal]), check, timeoutMs === 0, Date.now() + timeoutMs, timeoutMs === 0 ? undefined : outage);
+  } finally {
+    clearTimeout(timer);
+  }
+  // An error that stood until now is the answer, whether it settled or the deadline came first.
+  if (done || failing) return last;
   if (outage.last) throw new SkupperError('TIMEOUT', `gave up after ${formatDuration(timeoutMs)}: the API server was unreachable until then (${outage.last.message})`, { cause: outage.last });
   throw new SkupperError('TIMEOUT', opts.describeTimeout(last));
 }

@@ -101,7 +101,7 @@ function settled(object: ServiceObject, mode: ServiceWait): boolean {
 
 /**
  * Waits (by watch) until the controller reports each named object configured or ready at its
- * current generation. An Error condition ends the wait at once: waiting longer will not help.
+ * current generation. An Error condition that stands (see FAILURE_SETTLE_MS) ends the wait.
  */
 export async function waitForServices(client: KubeClient, kind: ServiceKind, names: string[], mode: ServiceWait, timeoutMs: number): Promise<ServiceObject[]> {
   const Kind = kind === 'listener' ? 'Listener' : 'Connector';
@@ -112,16 +112,20 @@ export async function waitForServices(client: KubeClient, kind: ServiceKind, nam
     name: names.length === 1 ? names[0] : undefined,
     timeoutMs,
     done: (objects) => {
+      failure = undefined;
+      return names.every((n) => objects.get(n) !== undefined && settled(objects.get(n)!, mode));
+    },
+    failed: (objects) => {
+      failure = undefined;
       for (const name of names) {
         const object = objects.get(name);
-        if (!object) continue;
-        const error = currentError(object);
+        const error = object ? currentError(object) : undefined;
         if (error) {
           failure = `${Kind} "${name}" has an error: ${error}`;
           return true;
         }
       }
-      return names.every((n) => objects.get(n) !== undefined && settled(objects.get(n)!, mode));
+      return false;
     },
     describeTimeout: (objects) => {
       const when = timeoutMs === 0 ? 'yet (--timeout 0 checks once)' : `after ${formatDuration(timeoutMs)}`;

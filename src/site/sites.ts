@@ -182,12 +182,17 @@ export async function waitForSite(client: KubeClient, site: Site, mode: Exclude<
     timeoutMs,
     done: (seen) => {
       const current = seen.get(name);
+      failure = undefined;
       if (!current) {
         failure = `Site "${name}" was deleted while we waited for it`;
         return true;
       }
-      failure = currentError(current);
-      return failure !== undefined || (mode === 'configured' ? conditionsTrue(current, ['Configured']) : isReady(current, requiredConditions(current, mode)));
+      return mode === 'configured' ? conditionsTrue(current, ['Configured']) : isReady(current, requiredConditions(current, mode));
+    },
+    failed: (seen) => {
+      const current = seen.get(name);
+      failure = current ? currentError(current) : undefined;
+      return failure !== undefined;
     },
     describeTimeout: (seen) => {
       const current = seen.get(name);

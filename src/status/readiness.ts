@@ -33,7 +33,7 @@ export function isReady(object: Observed, required: string[]): boolean {
   return conditionsTrue(object, required);
 }
 
-/** An Error condition at the current generation, if any: waiting longer will not help. */
+/** An Error condition at the current generation, if any (a wait gives up on it once it stands: FAILURE_SETTLE_MS). */
 export function currentError(object: Observed): string | undefined {
   const failed = object.status?.conditions?.find(
     (c) => c.status === 'False' && c.reason === 'Error' && (c.observedGeneration === undefined || c.observedGeneration >= (object.metadata.generation ?? 0)),

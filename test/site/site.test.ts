@@ -185,6 +185,47 @@ test('a Site with an unsupported link access type gets the controller\'s own err
   assert.match(res.stderr, /Site "x" has an error: Unsupported value for LinkAccess: nodeport/);
 });
 
+// The real controller, when a Site is re-created before its old Certificates are gone, reports
+// "certificates.skupper.io ... not found" and a moment later gets past it (interop found this): an
+// error is the answer only once it stands (FAILURE_SETTLE_MS); here the test plays the controller.
+test('site create waits through an Error the controller then gets past, and reports one that stands', async () => {
+  const ns = await freshNamespace('transient');
+  const client = await adminClient(ns);
+  const condition = (type: string, status: string, reason: string, message: string, generation: number) => ({ type, status, reason, message, observedGeneration: generation, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
+  const play = async (name: string) => {
+    let site: Site | undefined;
+    for (let i = 0; i < 200 && !site; i++) {
+      site = await client.find(SITES, name);
+      if (!site) await new Promise((r) => setTimeout(r, 50));
+    }
+    const g = site!.metadata.generation ?? 1;
+    const error = 'certificates.skupper.io "skupper-site-ca" not found';
+    await client.patch(SITES, name, { status: { status: 'Error', message: error, conditions: [condition('Configured', 'False', 'Error', error, g)] } }, ns, 'status');
+    await new Promise((r) => setTimeout(r, 1000));
+    await client.patch(SITES, name, { status: { status: 'Ready', message: 'OK', conditions: ['Configured', 'Running', 'Ready'].map((t) => condition(t, 'True', 'Ready', 'OK', g)) } }, ns, 'status');
+  };
+  const [passing] = await Promise.all([run(ns, 'site', 'create', 'x', '--timeout', '30s'), play('x')]);
+  assert.is(passing.stderr, '');
+  assert.is(passing.stdout, 'Site "x" is ready.\n');
+  assert.is(passing.code, 0);
+
+  const other = await freshNamespace('transient');
+  const started = Date.now();
+  const [standing] = await Promise.all([run(other, 'site', 'create', 'y', '--timeout', '30s'), (async () => {
+    const c = await adminClient(other);
+    let site: Site | undefined;
+    for (let i = 0; i < 200 && !site; i++) {
+      site = await c.find(SITES, 'y');
+      if (!site) await new Promise((r) => setTimeout(r, 50));
+    }
+    const error = 'Unsupported value for LinkAccess: nodeport';
+    await c.patch(SITES, 'y', { status: { status: 'Error', message: error, conditions: [condition('Configured', 'False', 'Error', error, site!.metadata.generation ?? 1)] } }, other, 'status');
+  })()]);
+  assert.is(standing.code, 1);
+  assert.match(standing.stderr, /^error: Site "y" has an error: Unsupported value for LinkAccess: nodeport;/);
+  assert.ok(Date.now() - started < 20_000, 'an Error that stands ends the wait well before its timeout');
+});
+
 test('a user without permission gets a message naming what is forbidden', async () => {
   const c = await cluster();
   const res = await plugin(['site', 'create', 'x', '--kubeconfig', c.kubeconfig, '--context', 'nobody', '-n', 'west', '--wait', 'none']);
