@@ -85,6 +85,9 @@ test('the service account bound by deploy/grant-server may do what the grant ser
     ['patch', 'coordination.k8s.io', 'leases', 'kubectl-skupper-grant-server'],
     ['create', 'coordination.k8s.io', 'leases'],
   ];
+  // The authorizer reads Roles and RoleBindings from its own cache, a moment behind the writes
+  // (interop mode, with the real controller's load, caught it behind): wait for the binding first.
+  for (let i = 0; i < 100 && !(await allowed('list', 'skupper.io', 'accessgrants')); i++) await new Promise((r) => setTimeout(r, 100));
   for (const [verb, group, resource, name, subresource] of needs) assert.ok(await allowed(verb, group, resource, name, subresource), `may ${verb} ${resource}${subresource ? `/${subresource}` : ''} ${name ?? ''}`);
   // And no more than that: other Secrets stay out of reach.
   assert.not.ok(await allowed('get', '', 'secrets', 'some-other-secret'));
