@@ -28,7 +28,7 @@ export async function renderTokenFile(token: AccessToken, redeemCommand: string)
 export async function parseTokenFile(text: string, path: string): Promise<AccessToken> {
   const { parseAllDocuments } = await yaml();
   const bad = (what: string) => inputError(`${path} is not a usable token file: ${what}`);
-  const docs = parseAllDocuments(text).filter((d) => d.contents !== null);
+  const docs = parseAllDocuments(text, { logLevel: 'error' }).filter((d) => d.contents !== null);
   if (docs.length !== 1) throw bad(docs.length === 0 ? 'it is empty' : 'it holds several YAML documents');
   const doc = docs[0]!;
   if (doc.errors.length > 0) throw bad(`it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);

@@ -15,7 +15,7 @@ const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export async function parseGrantResponse(body: string, name: string, url: string): Promise<Redeemed> {
   const { parseAllDocuments } = await loadYaml();
   const refuse = (what: string) => new SkupperError('TOKEN_REFUSED', `the grant server at ${url} answered with ${what}: refused, nothing was created`);
-  const docs = parseAllDocuments(body).filter((d) => d.contents !== null);
+  const docs = parseAllDocuments(body, { logLevel: 'error' }).filter((d) => d.contents !== null);
   if (docs.some((d) => d.errors.length > 0)) throw refuse('YAML that does not parse');
   let objects: (Record<string, unknown> | null)[];
   try {
