@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SITES } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace, standIn, stopStandIns } from '../support/cluster.js';
-import { DEPLOYMENTS } from '../stand-in/kinds.js';
+import { DEPLOYMENTS, PODS } from '../stand-in/kinds.js';
 import { plugin } from '../support/plugin.js';
 
 async function run(ns: string, ...args: string[]) {
@@ -22,16 +22,20 @@ for (const [label, first, second, flags] of [
     await standIn(ns);
     const created = await run(ns, 'site', 'create', first, ...flags, '--timeout', '30s');
     assert.is(created.code, 0, created.stderr);
-    const before = await (await adminClient(ns)).get(SITES, first);
+    const client = await adminClient(ns);
+    const before = await client.get(SITES, first);
+    const old = (await client.get(DEPLOYMENTS, 'skupper-router')).metadata.uid;
     const deleted = await run(ns, 'site', 'delete', first, '--timeout', '30s');
     assert.is(deleted.code, 0, deleted.stderr);
     // A cluster's garbage collector removes the old Site's router Deployment a moment after the
     // Site goes (here the router stand-in plays it). Creating the new Site before that is a race
     // the real controller loses for good ("skupper-router is not owned by skupper site <uid>"),
     // as it would in a real cluster: wait as long as a real collector takes, at most.
-    const client = await adminClient(ns);
-    for (let i = 0; i < 300 && (await client.find(DEPLOYMENTS, 'skupper-router')); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.is(await client.find(DEPLOYMENTS, 'skupper-router'), undefined, 'the garbage collector removed the old router Deployment');
+    // Its Pods go after it: one deleted once the new Site is Ready makes the real controller mark
+    // that Site Pending (not Running) for a moment (interop mode saw it), so wait for them too.
+    const leftovers = async () => (await client.find(DEPLOYMENTS, 'skupper-router')) !== undefined || (await client.list(PODS)).items.some((p) => p.metadata.ownerReferences?.some((r) => r.uid === old));
+    for (let i = 0; i < 300 && (await leftovers()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.not.ok(await leftovers(), 'the garbage collector removed the old router Deployment and its Pods');
     const again = await run(ns, 'site', 'create', second, ...flags, '--timeout', '30s');
     assert.is(again.stderr, '');
     assert.is(again.stdout, `Site "${second}" is ready.\n`);

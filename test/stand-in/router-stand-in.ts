@@ -250,6 +250,9 @@ export class RouterStandIn extends PollingLoop {
         const owner = { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name, uid: deployment.metadata.uid! };
         pod = await this.client.create(PODS, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: template.metadata.labels, ownerReferences: [owner] }, spec: { containers } } as Pod, this.ns);
       }
+      // A Pod of the Deployment of a Site deleted before is the garbage collector's, not this
+      // Deployment's: reusing it made a re-created Site Ready, then Pending once it was collected.
+      if (pod.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.uid !== deployment.metadata.uid)) continue;
       if (pod.status?.phase === 'Running') continue;
       await this.client.patch(PODS, name, { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, this.ns, 'status');
     }
