@@ -40,9 +40,14 @@ function start(args: string[]): Running {
   return { child, out: () => out, exited };
 }
 
+/** Set once the grant server under test exits unasked; every wait then fails with it. */
+let failure: () => string | undefined = () => undefined;
+
 async function until(what: string, check: () => Promise<boolean> | boolean, limitMs = 30_000): Promise<void> {
   const end = Date.now() + limitMs;
   while (!(await check())) {
+    const why = failure();
+    if (why) throw new Error(`while waiting until ${what}: ${why}`);
     if (Date.now() > end) throw new Error(`gave up waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -76,7 +81,13 @@ test('the grant server serves across watch expiries (410 Gone), Lease renewals a
   const watcher = start(['site', 'status', '-w', '-n', 'west', '--timeout', '2s', '-o', 'custom-columns=NAME:.metadata.name,MARK:.metadata.labels.mark']);
   const started = Date.now();
   const samples: number[] = [];
-  const sampler = setInterval(() => samples.push(rss(server.child.pid!)), 1000);
+  // A server that dies mid-run fails the test with its log, not the runner with an ENOENT.
+  let died: string | undefined;
+  void server.exited.then((code) => (died = `the grant server exited (${code}) before the test stopped it:\n${server.out()}`));
+  failure = () => died;
+  const sampler = setInterval(() => {
+    if (!died) samples.push(rss(server.child.pid!));
+  }, 1000);
   stoppers.push(() => clearInterval(sampler));
 
   let redeemed = 0;
@@ -85,7 +96,7 @@ test('the grant server serves across watch expiries (410 Gone), Lease renewals a
     const issued = await cli('west', 'token', 'issue', file);
     assert.is(issued.code, 0, `${when}: ${issued.stderr}`);
     const res = await cli('east', 'token', 'redeem', file, '--name', `soak-${++redeemed}`);
-    assert.is(res.code, 0, `${when}: ${res.stderr}`);
+    assert.is(res.code, 0, `${when}: ${res.stderr}${died ?? ''}`);
   };
   const lines = (pattern: RegExp) => server.out().split('\n').filter((l) => pattern.test(l)).length;
   const grantLists = () => lines(/GET \S+\/namespaces\/west\/accessgrants\?limit=\d+ 200/);
@@ -108,7 +119,7 @@ test('the grant server serves across watch expiries (410 Gone), Lease renewals a
   await until('site status -w printed a change made after the restart', () => /^west\s+after-restart$/m.test(watcher.out()), 30_000);
 
   // Past 30 s (the old default --timeout) and six times this server's --timeout.
-  while (Date.now() - started < 40_000) await sleep(1000);
+  while (!died && Date.now() - started < 40_000) await sleep(1000);
   await redeem('at the end');
 
   const log = server.out();
@@ -122,6 +133,7 @@ test('the grant server serves across watch expiries (410 Gone), Lease renewals a
   const last = Math.max(...samples.slice(-3));
   assert.ok(last < Math.max(baseline * 1.5, baseline + 48 * 1024 * 1024), `RSS ${Math.round(last / 1048576)} MiB after ${samples.length} s, ${Math.round(baseline / 1048576)} MiB at the first redemption`);
 
+  assert.is(died, undefined);
   server.child.kill('SIGTERM');
   assert.is(await server.exited, 0, log);
   assert.is((await admin.get(LEASES, LEASE_NAME, 'west')).spec.holderIdentity, undefined, 'the Lease was given up');
