@@ -34,6 +34,32 @@ function kubectlApply(kubeconfig: string, ns: string, manifest: string) {
   return spawnSync('kubectl', ['--kubeconfig', kubeconfig, '-n', ns, 'apply', '-f', '-'], { input: manifest, encoding: 'utf8' });
 }
 
+// The real controller writes a Link's Operational only when the network status changes: a Link
+// deleted and made again under the same name before the router's status moved must still get it
+// (interop: the routers' status stayed the same and "link sites" stayed Pending "Not Operational").
+test('a Link deleted and made again at once under the same name becomes Ready', async () => {
+  const c = await cluster();
+  const { west, east } = await twoSites();
+  const gen = await run(west, 'link', 'generate');
+  assert.is(gen.code, 0, gen.stderr);
+  assert.is(kubectlApply(c.kubeconfig, east, gen.stdout).status, 0);
+  const ready = await run(east, 'link', 'status', '--wait', 'ready', '--timeout', '60s');
+  assert.is(ready.code, 0, ready.stderr);
+  const client = await adminClient(east);
+  const link = await client.get(LINKS, 'link-west-skupper-router');
+  const secret = await client.get(SECRETS, 'link-west');
+  const fresh = <T extends { metadata: object }>(o: T): T => ({ ...o, metadata: { name: (o.metadata as { name: string }).name, labels: (o.metadata as { labels?: Record<string, string> }).labels }, status: undefined });
+  await client.delete(LINKS, link.metadata.name);
+  await client.delete(SECRETS, secret.metadata.name);
+  await client.create(SECRETS, fresh(secret));
+  await client.create(LINKS, fresh(link));
+  const again = await client.get(LINKS, link.metadata.name);
+  assert.is.not(again.metadata.uid, link.metadata.uid, 'a new Link');
+  const res = await run(east, 'link', 'status', link.metadata.name, '--wait', 'ready', '--timeout', '60s');
+  assert.is(res.code, 0, res.stderr);
+  assert.is((await client.get(LINKS, link.metadata.name)).status?.status, 'Ready');
+});
+
 test('generate on west, kubectl apply on east, and the link becomes Ready over real mTLS', async () => {
   const c = await cluster();
   const { west, east } = await twoSites();

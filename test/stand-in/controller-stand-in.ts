@@ -171,7 +171,11 @@ export class ControllerStandIn extends PollingLoop {
     const configuredLinks = links.filter((l) => this.configured.has(l.metadata.uid!)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     await this.writeRouterConfig(site, configuredLinks, Boolean(linkAccess), tcp);
     for (const link of configuredLinks) await this.writeLinkStatus(link, (s, g) => update(s, 'Configured', ready(), LINK_REQUIRED, g));
-    const own = network.find((r) => r.id === site.metadata.uid);
+    // As upstream: a Link's Operational is written when the network status changes (a ConfigMap
+    // event), not when the Link changes, so a Link made again under a name the status already
+    // shows up waits for the router's next change.
+    const fresh = this.networkText !== this.processedNetwork;
+    const own = fresh ? network.find((r) => r.id === site.metadata.uid) : undefined;
     for (const record of own?.links ?? []) {
       const link = links.find((l) => l.metadata.name === record.name);
       if (!link) continue;
@@ -182,6 +186,7 @@ export class ControllerStandIn extends PollingLoop {
         return update(s, 'Operational', record.operational ? ready() : pending('Not operational'), LINK_REQUIRED, g) || changed;
       });
     }
+    this.processedNetwork = this.networkText;
 
     const running = await this.routerPodEvent();
     await this.writeSiteStatus(site, (status, g) => {
@@ -297,10 +302,15 @@ export class ControllerStandIn extends PollingLoop {
     else await this.client.create(CONFIG_MAPS, cm, this.ns);
   }
 
+  /** The network status last read, and the one whose link records were last written to the Links. */
+  private networkText: string | undefined;
+  private processedNetwork: string | undefined;
+
   private async networkRecords(site: Site | undefined): Promise<SiteRecord[]> {
     if (!site) return [];
     const cm = await this.client.find(CONFIG_MAPS, NETWORK_STATUS, this.ns);
     const text = cm?.data?.NetworkStatus;
+    this.networkText = text;
     if (!text) return [];
     try {
       return siteRecords(JSON.parse(text) as NetworkStatus);

@@ -73,6 +73,7 @@ export class RouterStandIn extends PollingLoop {
   private site?: Site;
   /** When each Link (by uid and generation) was first seen, for operationalDelayMs. */
   private readonly firstSeen = new Map<string, number>();
+  private readonly seenLinks = new Set<string>();
   private readonly results = new Map<string, { key: string; at: number; result: DialResult }>();
   private lastStatus = '';
   /** The Sites of the last pass, and whether the garbage collector has work since one went away. */
@@ -328,6 +329,14 @@ export class RouterStandIn extends PollingLoop {
   /** Dials the Link now and then (often while it is down), after operationalDelayMs. */
   private async linkState(link: Link, edge: boolean): Promise<DialResult | undefined> {
     const seenKey = `${link.metadata.uid}/${link.metadata.generation ?? 1}`;
+    // A router reports a new link only once the controller gave it a connector: never in the pass
+    // that first sees the Link. A Link deleted and made again under the same name between two
+    // passes would otherwise leave the network status unchanged, and the real controller marks a
+    // Link Operational only when the network status changes (interop: "link sites" stayed Pending).
+    if (!this.seenLinks.has(link.metadata.uid!)) {
+      this.seenLinks.add(link.metadata.uid!);
+      return undefined;
+    }
     if (!this.firstSeen.has(seenKey)) this.firstSeen.set(seenKey, Date.now());
     if (Date.now() - this.firstSeen.get(seenKey)! < (this.opts.operationalDelayMs ?? 0)) return undefined;
     const secretName = link.spec.tlsCredentials ?? '';
