@@ -82,7 +82,8 @@ async function withYaml<T>(read: (parseYaml: ParseYaml) => T): Promise<T> {
     if (!(err instanceof YamlNeeded)) throw err;
   }
   const { parse } = await loadYaml();
-  return read(parse);
+  // Warnings (an unresolved tag) would reach stderr as a Node YAMLWarning: the value is the same.
+  return read((text) => parse(text, { logLevel: 'error' }));
 }
 
 /** resolveKubeconfig, loading the yaml library only if a file needs it. */

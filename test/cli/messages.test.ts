@@ -70,6 +70,21 @@ test('broken -o jsonpath templates are refused as kubectl refuses them: one line
   assert.match(ok.stderr, '/nonexistent/kubeconfig', 'a good template gets as far as the kubeconfig');
 });
 
+test('a kubeconfig or token file with a YAML tag nobody defines gets our one line, never a Node YAMLWarning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-tags-'));
+  const kubeconfig = join(dir, 'config');
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: !ply []\n');
+  // The executable: a Node warning goes to the process's stderr, which an in-process run does not capture.
+  const k = await exe(['site', 'status', '--kubeconfig', kubeconfig]);
+  assert.is(k.code, 1);
+  assert.match(k.stderr, /^error: [^\n]+\n$/, k.stderr);
+  const token = join(dir, 'token.yaml');
+  writeFileSync(token, 'apiVersion: skupper.io/v2alpha1\nkind: AccessToken\nspec: !odd {}\n');
+  const t = await exe(['token', 'inspect', token]);
+  assert.is(t.code, 2, 'a bad file is bad input');
+  assert.match(t.stderr, /^error: [^\n]+\n$/, t.stderr);
+});
+
 test('-l selector errors name -l and exit 2, before any request', async () => {
   for (const selector of ['a b', 'env=prod=x', 'tier in ()', 'tier in (a', 'x>a', '!!a', 'a,', 'Foo/bar=x', '', ' ']) {
     for (const command of [['site', 'status'], ['link', 'status']]) {
