@@ -157,7 +157,7 @@ test('the kubeconfig reader returns a configuration or throws SkupperError, for 
     fc.property(kubeconfigish, fc.option(fc.constantFrom('a', 'b', ''), { nil: undefined }), (text, context) => {
       writeFileSync(file, text);
       try {
-        const resolved = resolveKubeconfig({ kubeconfig: file, context, env: {}, homeDir: '/nonexistent' }, parse);
+        const resolved = resolveKubeconfig({ kubeconfig: file, context, env: {}, homeDir: '/nonexistent' }, (t) => parse(t, { logLevel: 'error' }));
         return typeof resolved.server === 'string' && typeof resolved.namespace === 'string';
       } catch (err) {
         if (err instanceof SkupperError) return true;
