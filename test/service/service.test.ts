@@ -226,9 +226,13 @@ test('a wait that times out says the status message and keeps the object; --time
   const once = await run(ns, 'listener', 'create', 'quick', '80', '--wait', 'ready', '--timeout', '0');
   assert.is(once.code, 0, once.stderr);
   assert.match(once.stdout, /^Listener "quick" is created, not yet ready: quick \(/);
+  // Once the controller has matched it (under load the real one can take more than a second),
+  // a wait of 1 s ends with its message.
+  const client = await adminClient(ns);
+  await eventually(() => client.get(LISTENERS, 'quick'), (l) => l.status?.message === 'No matching connectors');
   const status = await run(ns, 'listener', 'status', 'quick', '--wait', 'ready', '--timeout', '1s');
   assert.is(status.code, 1);
-  assert.match(status.stderr, /^error: listeners not ready after 1s: quick \(Pending: No matching connectors\)\n$/);
+  assert.match(status.stderr, /^error: listeners not ready after 1s: quick \(Pending: No matching connectors\)\n$/, status.stderr);
 });
 
 test('a connector whose pods went away is Error "No matches for selector", and a wait for it stops at once', async () => {
