@@ -74,6 +74,7 @@ export class RouterStandIn extends PollingLoop {
   /** When each Link (by uid and generation) was first seen, for operationalDelayMs. */
   private readonly firstSeen = new Map<string, number>();
   private readonly seenLinks = new Set<string>();
+  private readonly reportedAt = new Map<string, number>();
   private readonly results = new Map<string, { key: string; at: number; result: DialResult }>();
   private lastStatus = '';
   /** The Sites of the last pass, and whether the garbage collector has work since one went away. */
@@ -296,6 +297,17 @@ export class RouterStandIn extends PollingLoop {
     for (const link of links) {
       const result = await this.linkState(link, Boolean(site.spec.edge));
       if (result === undefined) continue; // not dialled yet: the router has no link to report
+      // A real router connects a link only after the controller configured it, so the controller
+      // always knows the Link before the network status names it. This one connects at once, and
+      // a loaded controller can read the status before the Link and, as upstream marks Operational
+      // only when the status changes, never mark it (interop: "no status yet" after 30 s). A link
+      // still unmarked 5 s after it was reported is left out for a pass, so the status changes again.
+      const reported = this.reportedAt.get(link.metadata.uid!) ?? Date.now();
+      this.reportedAt.set(link.metadata.uid!, reported);
+      if (!link.status?.conditions?.some((c) => c.type === 'Operational') && Date.now() - reported > 5000) {
+        this.reportedAt.set(link.metadata.uid!, Date.now());
+        continue;
+      }
       const role = site.spec.edge ? 'edge' : 'inter-router';
       if (result.up) {
         peers.set(result.peer.siteId, result.peer);
