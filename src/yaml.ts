@@ -6,3 +6,9 @@ export async function loadYaml(): Promise<YamlModule> {
   const module = (await import('yaml')) as YamlModule & { default?: YamlModule };
   return 'parseAllDocuments' in module && typeof module.parseAllDocuments === 'function' ? module : module.default!;
 }
+
+/**
+ * yaml's options for reading what a user or a server gave us: a problem in it (an unresolved tag)
+ * is ours to report in one line, never a Node YAMLWarning on stderr. The value read is the same.
+ */
+export const READ_OPTIONS = { logLevel: 'error' } as const;

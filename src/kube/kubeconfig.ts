@@ -5,7 +5,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { SkupperError } from '../errors.js';
-import { loadYaml } from '../yaml.js';
+import { loadYaml, READ_OPTIONS } from '../yaml.js';
 import { readKubeconfigYaml } from './kubeconfig-yaml.js';
 
 type Named<T> = { name: string } & T;
@@ -82,8 +82,7 @@ async function withYaml<T>(read: (parseYaml: ParseYaml) => T): Promise<T> {
     if (!(err instanceof YamlNeeded)) throw err;
   }
   const { parse } = await loadYaml();
-  // Warnings (an unresolved tag) would reach stderr as a Node YAMLWarning: the value is the same.
-  return read((text) => parse(text, { logLevel: 'error' }));
+  return read((text) => parse(text, READ_OPTIONS));
 }
 
 /** resolveKubeconfig, loading the yaml library only if a file needs it. */

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { inputError, SkupperError } from '../errors.js';
 import { isDeviceTarget } from '../files/secret-file.js';
 import { SKUPPER_API_VERSION, type AccessToken } from '../kube/resources.js';
-import { loadYaml as yaml } from '../yaml.js';
+import { loadYaml as yaml, READ_OPTIONS } from '../yaml.js';
 import { looksLikeJwt, parseIssuer, peekClaims, rfc3339 } from './claims.js';
 
 
@@ -28,7 +28,7 @@ export async function renderTokenFile(token: AccessToken, redeemCommand: string)
 export async function parseTokenFile(text: string, path: string): Promise<AccessToken> {
   const { parseAllDocuments } = await yaml();
   const bad = (what: string) => inputError(`${path} is not a usable token file: ${what}`);
-  const docs = parseAllDocuments(text, { logLevel: 'error' }).filter((d) => d.contents !== null);
+  const docs = parseAllDocuments(text, READ_OPTIONS).filter((d) => d.contents !== null);
   if (docs.length !== 1) throw bad(docs.length === 0 ? 'it is empty' : 'it holds several YAML documents');
   const doc = docs[0]!;
   if (doc.errors.length > 0) throw bad(`it is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);

@@ -1,7 +1,7 @@
 // What a grant server may send back for a token: exactly one kubernetes.io/tls Secret, then Links
 // that name it. Everything is rebuilt from the fields we use, with no namespace, so a server can
 // neither place objects elsewhere nor slip anything else into the cluster.
-import { loadYaml } from '../yaml.js';
+import { loadYaml, READ_OPTIONS } from '../yaml.js';
 import { SkupperError } from '../errors.js';
 import { SKUPPER_API_VERSION, type Endpoint, type Link, type Secret } from '../kube/resources.js';
 
@@ -15,7 +15,7 @@ const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export async function parseGrantResponse(body: string, name: string, url: string): Promise<Redeemed> {
   const { parseAllDocuments } = await loadYaml();
   const refuse = (what: string) => new SkupperError('TOKEN_REFUSED', `the grant server at ${url} answered with ${what}: refused, nothing was created`);
-  const docs = parseAllDocuments(body, { logLevel: 'error' }).filter((d) => d.contents !== null);
+  const docs = parseAllDocuments(body, READ_OPTIONS).filter((d) => d.contents !== null);
   if (docs.some((d) => d.errors.length > 0)) throw refuse('YAML that does not parse');
   let objects: (Record<string, unknown> | null)[];
   try {

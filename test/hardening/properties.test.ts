@@ -12,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { SkupperError } from '../../src/errors.js';
 import { parseDuration } from '../../src/duration.js';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
+import { READ_OPTIONS } from '../../src/yaml.js';
 import { buildClaims, issuerClaim } from '../../src/token/claims.js';
 import { parseTokenFile } from '../../src/token/file.js';
 import { signClaims, verifyCode } from '../../src/token/jwt.js';
@@ -157,7 +158,7 @@ test('the kubeconfig reader returns a configuration or throws SkupperError, for 
     fc.property(kubeconfigish, fc.option(fc.constantFrom('a', 'b', ''), { nil: undefined }), (text, context) => {
       writeFileSync(file, text);
       try {
-        const resolved = resolveKubeconfig({ kubeconfig: file, context, env: {}, homeDir: '/nonexistent' }, (t) => parse(t, { logLevel: 'error' }));
+        const resolved = resolveKubeconfig({ kubeconfig: file, context, env: {}, homeDir: '/nonexistent' }, (t) => parse(t, READ_OPTIONS));
         return typeof resolved.server === 'string' && typeof resolved.namespace === 'string';
       } catch (err) {
         if (err instanceof SkupperError) return true;
