@@ -86,7 +86,7 @@ export function serviceDeleteCommand(kind: ServiceKind) {
       const result = await deleteService(client, kind, this.name, { wait: !this.noWait, timeoutMs, dryRun });
       const title = `${kindTitle(kind)} "${this.name}"`;
       if (dryRun) this.out(`${title} is deleted${dryRunNote(dryRun)}.`);
-      else this.out(result.gone ? `${title} is deleted.` : `${title} is being deleted: the delete is requested (check with "kubectl skupper ${kind} status -n ${client.namespace}").`);
+      else this.out(result.gone ? `${title} is deleted.` : `${title} is being deleted: the delete is requested (check with "kubectl skupper ${kind} status ${this.name}${client.flagsIn()}").`);
       return 0;
     }
   };
@@ -109,7 +109,7 @@ export async function settleService(command: ClusterCommand, client: KubeClient,
     if (!(err instanceof SkupperError) || err.code !== 'TIMEOUT') throw err;
     const detail = err.message.replace(/^[a-z]+ not \w+ (after [^:]+|yet \(--timeout 0 checks once\)): /, '');
     if (timeoutMs === 0) return `${title} is ${verb}, not yet ${mode}: ${detail}.`;
-    const status = `kubectl skupper ${kind} status ${name} -n ${client.namespace}`;
+    const status = `kubectl skupper ${kind} status ${name}${client.flagsIn()}`;
     throw new SkupperError('TIMEOUT', `${title} is ${verb} but not ${mode} ${err.message.match(/after [^:]+/)?.[0] ?? ''}: ${detail} (follow it with "${status} --wait ${mode}")`);
   }
 }

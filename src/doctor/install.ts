@@ -47,7 +47,7 @@ export async function checkController(client: KubeClient, site: Site | undefined
     const available = first.deployment.status?.conditions?.find((c) => c.type === 'Available');
     const ready = (first.deployment.status?.availableReplicas ?? 0) > 0 && available?.status !== 'False';
     if (ready) return pass('controller', title, `${where} is available${version ? ` (version ${version})` : ''}`);
-    return fail('controller', title, `${where} has no available replica${available?.message ? `: ${available.message}` : ''}`, `see why with "kubectl describe deployment ${first.place.name} -n ${first.place.namespace}" and its Pods' logs`);
+    return fail('controller', title, `${where} has no available replica${available?.message ? `: ${available.message}` : ''}`, `see why with "kubectl describe deployment ${first.place.name}${client.flagsIn(first.place.namespace)}" and its Pods' logs`);
   }
   if (errors.length > 0 && errors.length === places.length) return cannotTell('controller', title, errors[0]);
   const looked = places.map((p) => `${p.namespace}/${p.name}`).join(' or ');

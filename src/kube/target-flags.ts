@@ -16,6 +16,7 @@ export function renderTargetFlags(target: Target): string {
   return parts.length > 0 ? ` ${parts.join(' ')}` : '';
 }
 
-function shellWord(value: string): string {
+/** The value as one shell word, quoted only when it needs it. */
+export function shellWord(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

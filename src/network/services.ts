@@ -7,6 +7,7 @@ import type { Connector, Listener } from '../kube/resources.js';
 import type { Snapshot } from './read.js';
 import { networksOf } from './reach.js';
 import { serviceState } from '../service/state.js';
+import { renderTargetFlags, shellWord } from '../kube/target-flags.js';
 
 export interface ServiceEnd {
   kind: 'listener' | 'connector';
@@ -108,7 +109,7 @@ export function buildServices(snapshots: Snapshot[], sites: SiteOf[], links: Lin
       }
     }
     for (const c of connectors) {
-      if (c.selectedPods === 0) problems.push({ kind: 'no-pods', message: `connector ${c.name} on ${where(c)} selects no ready pod (selector ${c.target}): check "kubectl get pods -l ${c.target} -n ${c.namespace}"` });
+      if (c.selectedPods === 0) problems.push({ kind: 'no-pods', message: `connector ${c.name} on ${where(c)} selects no ready pod (selector ${c.target}): check "kubectl get pods -l ${shellWord(c.target)}${renderTargetFlags({ context: c.context, namespace: c.namespace })}"` });
     }
     return { routingKey, listeners, connectors };
   });

@@ -24,13 +24,13 @@ export function typeOf(kind: ServiceKind): ResourceType<ServiceObject> {
 
 async function requireFreeName(client: KubeClient, kind: ServiceKind, name: string): Promise<void> {
   if (await client.find(typeOf(kind), name)) {
-    throw new SkupperError('CONFLICT', `there is already a ${kind} "${name}" in namespace "${client.namespace}": change it with "kubectl skupper ${kind} update ${name}", or pick another name`);
+    throw new SkupperError('CONFLICT', `there is already a ${kind} "${name}" in namespace "${client.namespace}": change it with "kubectl skupper ${kind} update ${name}${client.flagsIn()}", or pick another name`);
   }
 }
 
 async function requireSecret(client: KubeClient, name: string): Promise<void> {
   if (!(await client.find(SECRETS, name))) {
-    throw new SkupperError('NOT_FOUND', `there is no Secret "${name}" in namespace "${client.namespace}" for --tls-credentials: create it first (e.g. "kubectl create secret tls ${name} --cert=... --key=... -n ${client.namespace}")`);
+    throw new SkupperError('NOT_FOUND', `there is no Secret "${name}" in namespace "${client.namespace}" for --tls-credentials: create it first (e.g. "kubectl create secret tls ${name} --cert=... --key=...${client.flagsIn()}")`);
   }
 }
 
@@ -85,12 +85,16 @@ export async function listServices(client: KubeClient, kind: ServiceKind, name?:
 
 export async function getService(client: KubeClient, kind: ServiceKind, name: string): Promise<ServiceObject> {
   const object = await client.find(typeOf(kind), name);
-  if (!object) throw new SkupperError('NOT_FOUND', `there is no ${kind} "${name}" in namespace "${client.namespace}": see "kubectl skupper ${kind} status -n ${client.namespace}"`);
+  if (!object) throw serviceNotFound(client, kind, name, client.namespace);
   return object;
 }
 
+function serviceNotFound(client: KubeClient, kind: ServiceKind, name: string, namespace: string): SkupperError {
+  return new SkupperError('NOT_FOUND', `there is no ${kind} "${name}" in namespace "${namespace}": see "kubectl skupper ${kind} status${client.flagsIn(namespace)}"`);
+}
+
 export function followServices(client: KubeClient, kind: ServiceKind, opts: { namespace: string; name?: string; labelSelector?: string }, signal: AbortSignal, onChanges: (objects: ServiceObject[]) => void): Promise<void> {
-  return streamObjects(client, { type: typeOf(kind), ...opts }, signal, onChanges);
+  return streamObjects(client, { type: typeOf(kind), ...opts }, signal, onChanges, () => serviceNotFound(client, kind, opts.name!, opts.namespace));
 }
 
 export type ServiceWait = 'configured' | 'ready';

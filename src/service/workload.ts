@@ -26,7 +26,7 @@ export async function workloadSelector(client: KubeClient, workload: { kind: Wor
 }
 
 function notFound(client: KubeClient, where: string): SkupperError {
-  return new SkupperError('NOT_FOUND', `there is no ${where} in namespace "${client.namespace}": check the name with "kubectl get ${where.split('/')[0]} -n ${client.namespace}"`);
+  return new SkupperError('NOT_FOUND', `there is no ${where} in namespace "${client.namespace}": check the name with "kubectl get ${where.split('/')[0]}${client.flagsIn()}"`);
 }
 
 /** matchLabels as key=value, matchExpressions in kubectl's set-based form. */

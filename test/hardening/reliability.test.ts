@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ACCESS_GRANTS, LINKS, SITES } from '../../src/kube/resources.js';
+import { ACCESS_GRANTS, LINKS, LISTENERS, SITES } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { BIN, grantServer, issue, stopGrantServers, twoSites, workDir } from '../token/support.js';
@@ -112,6 +112,41 @@ test('a suggested command keeps the --kubeconfig, --context and -n given', async
   assert.is(res.stderr, `error: there is no link "nope" in namespace "${ns}": see "kubectl skupper link status --kubeconfig ${c.kubeconfig} --context east -n ${ns}"\n`);
   const noSite = await plugin(['link', 'generate', '--kubeconfig', c.kubeconfig, '-n', ns]);
   assert.ok(noSite.stderr.includes(`create one with "kubectl skupper site create <name> --kubeconfig ${c.kubeconfig} -n ${ns}"`), noSite.stderr);
+});
+
+test('every command a listener, connector, link or site error suggests keeps the --kubeconfig, --context and -n given; -w on a missing one says so', async () => {
+  const ns = await freshNamespace('flags'); // no controller: creates never become configured
+  const c = await cluster();
+  const client = await adminClient(ns);
+  await client.create(LISTENERS, { apiVersion: 'skupper.io/v2alpha1', kind: 'Listener', metadata: { name: 'existing' }, spec: { routingKey: 'existing', host: 'existing', port: 80 } });
+  const target = ['--kubeconfig', c.kubeconfig, '--context', 'east', '-n', ns];
+  const flags = ` --kubeconfig ${c.kubeconfig} --context east -n ${ns}`;
+  const cases: string[][] = [
+    ['link', 'status', 'nope'],
+    ['link', 'status', 'nope', '-w'],
+    ['site', 'status', 'nope', '-w'],
+    ['listener', 'status', 'nope'],
+    ['listener', 'status', 'nope', '-w'],
+    ['connector', 'status', 'nope', '-w'],
+    ['listener', 'update', 'nope', '--port', '81'],
+    ['connector', 'delete', 'nope'],
+    ['listener', 'create', 'existing', '80'],
+    ['listener', 'create', 'other', '80', '--tls-credentials', 'nope'],
+    ['connector', 'create', 'api', '80', '--workload', 'deployment/nope'],
+    ['connector', 'create', 'api', '80', '--timeout', '1s'],
+  ];
+  for (const args of cases) {
+    // A watch that waited for a missing object would never end: bound it here.
+    const res = await Promise.race([plugin([...args, ...target]), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${args.join(' ')} did not end`)), 20_000))]);
+    const label = `${args.join(' ')}: ${JSON.stringify(res)}`;
+    assert.is(res.code, 1, label);
+    assert.is(res.stderr.split('\n').length, 2, `one line: ${label}`);
+    const suggested = [...res.stderr.matchAll(/"(kubectl [^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(suggested.length > 0, `a command is suggested: ${label}`);
+    for (const command of suggested) assert.ok(command.includes(flags), `"${command}" keeps${flags}: ${label}`);
+  }
+  const watched = await plugin(['listener', 'status', 'nope', '-w', ...target]);
+  assert.is(watched.stderr, `error: there is no listener "nope" in namespace "${ns}": see "kubectl skupper listener status${flags}"\n`);
 });
 
 test.after.each(async () => {

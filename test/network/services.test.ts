@@ -56,7 +56,7 @@ test('a listener reaches a connector on a site linked either way, also through a
 
 test('flags a listener with no connector anywhere and a connector that selects no ready pod; a host connector counts no pods', () => {
   const net = buildNetwork([
-    snap('a', 1, { links: [link('ab', 'a', 2)], listeners: [listener('orphan', 'a', 'nothing'), listener('db', 'a', 'db')], connectors: [connector('idle', 'a', 'idle', { selector: 'app=idle' })], pods: { idle: 0 } }),
+    snap('a', 1, { links: [link('ab', 'a', 2)], listeners: [listener('orphan', 'a', 'nothing'), listener('db', 'a', 'db')], connectors: [connector('idle', 'a', 'idle', { selector: 'app in (idle,spare)' })], pods: { idle: 0 } }),
     snap('b', 2, { connectors: [connector('db', 'b', 'db', { host: 'db.example.com' })] }),
   ]);
   assert.equal(net.services.map((s) => s.routingKey), ['db', 'idle', 'nothing']);
@@ -68,7 +68,8 @@ test('flags a listener with no connector anywhere and a connector that selects n
   const kinds = net.problems.map((p) => p.kind).filter((k) => ['no-connector', 'unlinked-service', 'no-pods'].includes(k));
   assert.equal(kinds.sort(), ['no-connector', 'no-pods']);
   assert.match(net.problems.find((p) => p.kind === 'no-connector')!.message, /^listener orphan on site a has no connector for routing key "nothing" on any site read/);
-  assert.match(net.problems.find((p) => p.kind === 'no-pods')!.message, /^connector idle on site a selects no ready pod \(selector app=idle\)/);
+  // The command to paste keeps the context and quotes a selector the shell would split.
+  assert.is(net.problems.find((p) => p.kind === 'no-pods')!.message, `connector idle on site a selects no ready pod (selector app in (idle,spare)): check "kubectl get pods -l 'app in (idle,spare)' --context ctx -n a"`);
 });
 
 test('listeners and connectors that could not be read are said, without hiding sites and links', () => {

@@ -118,7 +118,7 @@ test('bad input and a bad workload are refused in one line with nothing made', a
   // A deployment without a selector cannot be made through the API; a Service without one can.
   await client.create(SERVICES, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'headless' }, spec: { ports: [{ port: 80 }] } } as Service, west);
   const cases: [string[], number, RegExp][] = [
-    [['deployment/none', '--port', '8080', '--from', `west/${west}`, '--to', `west/${east}`], 1, /^error: there is no deployment\/none in namespace "[a-z0-9-]+": check the name with "kubectl get deployment -n [a-z0-9-]+"\n$/],
+    [['deployment/none', '--port', '8080', '--from', `west/${west}`, '--to', `west/${east}`], 1, /^error: there is no deployment\/none in namespace "[a-z0-9-]+": check the name with "kubectl get deployment --kubeconfig \S+ --context west -n [a-z0-9-]+"\n$/],
     [['service/headless', '--port', '8080', '--from', `west/${west}`, '--to', `west/${east}`], 2, /^error: service\/headless in namespace "[a-z0-9-]+" has no label selector to copy/],
     [['pod/backend', '--port', '8080', '--from', `west/${west}`, '--to', `west/${east}`], 2, /^error: invalid workload "pod\/backend": use deployment\|service\|daemonset\|statefulset\/<name>/],
     [['deployment/backend', '--port', '0', '--from', `west/${west}`, '--to', `west/${east}`], 2, /^error: invalid --port "0"/],

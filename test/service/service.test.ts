@@ -109,7 +109,7 @@ test('every refused input fails in one line with nothing made', async () => {
     [['listener', 'create', 'a', '80', '--type', 'udp'], 2, /invalid --type "udp": use tcp/],
     [['listener', 'create', 'a', '80', '--wait', 'soon'], 2, /invalid --wait "soon": use configured, ready or none/],
     [['listener', 'create', 'a', '80', '--tls-credentials', 'nosuch'], 1, /there is no Secret "nosuch" in namespace "[^"]+" for --tls-credentials: create it first/],
-    [['listener', 'create', 'existing', '80'], 1, /there is already a listener "existing" in namespace "[^"]+": change it with "kubectl skupper listener update existing"/],
+    [['listener', 'create', 'existing', '80'], 1, /there is already a listener "existing" in namespace "[^"]+": change it with "kubectl skupper listener update existing --kubeconfig \S+ -n [^"]+"/],
     [['listener', 'create', 'a', '80', '--host', 'taken'], 1, /there is already a Service "taken" in namespace "[^"]+", made by something other than a listener: choose another --host/],
     [['connector', 'create', 'a', '80', '--host', 'h', '--selector', 'app=a'], 2, /--host and --selector cannot be used together/],
     [['connector', 'create', 'a', '80', '--selector', 'app=a', '--workload', 'deployment/api'], 2, /--selector and --workload cannot be used together/],
@@ -117,14 +117,14 @@ test('every refused input fails in one line with nothing made', async () => {
     [['connector', 'create', 'a', '80', '--selector', 'app in a'], 2, /invalid --selector "app in a"/],
     [['connector', 'create', 'a', '80', '--selector', ' '], 2, /--selector is empty/],
     [['connector', 'create', 'a', '80', '--workload', 'pod/api'], 2, /invalid --workload "pod\/api": use deployment\|service\|daemonset\|statefulset\/<name>/],
-    [['connector', 'create', 'a', '80', '--workload', 'deployment/nosuch'], 1, /there is no deployment\/nosuch in namespace "[^"]+": check the name with "kubectl get deployment -n /],
+    [['connector', 'create', 'a', '80', '--workload', 'deployment/nosuch'], 1, /there is no deployment\/nosuch in namespace "[^"]+": check the name with "kubectl get deployment --kubeconfig \S+ -n /],
     [['connector', 'create', 'a', '80', '--workload', 'statefulset/api'], 1, /there is no statefulset\/api in namespace/],
     [['connector', 'create', 'a', '80', '--workload', 'service/headless'], 2, /service\/headless in namespace "[^"]+" has no label selector to copy: use --selector <labels> or --host <host> instead/],
     [['connector', 'create', 'a', '80', '--include-not-ready=maybe'], 2, /invalid value "maybe" for --include-not-ready: use true or false/],
     [['connector', 'create', 'a', '80', '--tls-credentials', 'nosuch'], 1, /there is no Secret "nosuch"/],
     [['connector', 'create', 'existing', '80'], 1, /there is already a connector "existing"/],
     [['listener', 'update', 'existing'], 2, /nothing to update: pass --port/],
-    [['listener', 'update', 'nosuch', '--port', '81'], 1, /there is no listener "nosuch" in namespace "[^"]+": see "kubectl skupper listener status -n /],
+    [['listener', 'update', 'nosuch', '--port', '81'], 1, /there is no listener "nosuch" in namespace "[^"]+": see "kubectl skupper listener status --kubeconfig \S+ -n /],
     [['listener', 'update', 'existing', '--host', 'taken'], 1, /there is already a Service "taken"/],
     [['listener', 'update', 'existing', '--port', '99999'], 2, /invalid --port "99999"/],
     [['connector', 'update', 'existing', '--workload', 'deployment/nosuch'], 1, /there is no deployment\/nosuch/],
@@ -217,7 +217,7 @@ test('a wait that times out says the status message and keeps the object; --time
   const res = await run(ns, 'connector', 'create', 'lonely', '80', '--host', 'lonely.example.com', '--wait', 'ready', '--timeout', '5s');
   assert.is(res.code, 1);
   assert.is(res.stdout, '');
-  assert.match(res.stderr, /^error: Connector "lonely" is created but not ready after 5s: lonely \(Pending: No matching listeners\) \(follow it with "kubectl skupper connector status lonely -n [^ ]+ --wait ready"\)\n$/);
+  assert.match(res.stderr, /^error: Connector "lonely" is created but not ready after 5s: lonely \(Pending: No matching listeners\) \(follow it with "kubectl skupper connector status lonely --kubeconfig \S+ -n [^ ]+ --wait ready"\)\n$/);
   assert.ok(await (await adminClient(ns)).find(CONNECTORS, 'lonely'));
   // A selector no pod matches is never configured: the controller configures it on a pod event.
   const noPods = await run(ns, 'connector', 'create', 'nopods', '80', '--timeout', '3s');
