@@ -8,7 +8,7 @@ import { generateKey, importSigningKey } from '../../src/certs/keys.js';
 import { loadX509, randomSerial } from '../../src/certs/x509.js';
 import type { Check } from '../../src/doctor/check.js';
 import type { DoctorReport } from '../../src/doctor/doctor.js';
-import { LINKS, SECRETS } from '../../src/kube/resources.js';
+import { DEPLOYMENTS, LINKS, SECRETS, type Deployment } from '../../src/kube/resources.js';
 import { adminClient, bareCluster, cluster, freshNamespace, standIn, stopStandIns, configureNow } from '../support/cluster.js';
 import { kubeconfigWith } from '../support/kubeconfig.js';
 import { plugin } from '../support/plugin.js';
@@ -91,6 +91,22 @@ test('a site that is not Ready: the site check fails with what to look at', asyn
   const empty = await report(none);
   assert.is(empty.code, 1);
   assert.match(empty.byId('site').fix!, new RegExp(`kubectl skupper site create <name> --kubeconfig \\S+ -n ${none}`));
+});
+
+test('a controller Deployment with no available replica: the controller check fails, and its fix keeps the flags given', async () => {
+  const ns = await freshNamespace('nocontroller');
+  await (await adminClient(ns)).create(DEPLOYMENTS, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'skupper-controller' },
+    spec: { replicas: 0, selector: { matchLabels: { app: 'skupper-controller' } }, template: { metadata: { labels: { app: 'skupper-controller' } }, spec: { containers: [{ name: 'controller', image: 'example.invalid/controller' }] } } },
+  } as Deployment);
+  const c = await cluster();
+  const { byId } = await report(ns, ['--context', 'west']);
+  const check = byId('controller');
+  assert.is(check.status, 'fail');
+  assert.is(check.detail, `Deployment ${ns}/skupper-controller has no available replica`);
+  assert.is(check.fix, `see why with "kubectl describe deployment skupper-controller --kubeconfig ${c.kubeconfig} --context west -n ${ns}" and its Pods' logs`);
 });
 
 /** A certificate signed by `ca` whose validity ended ten days ago. */
