@@ -3,6 +3,7 @@
 import { Option } from 'clipanion';
 import { SkupperError, usageError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
+import { shellWord } from '../kube/target-flags.js';
 import type { ServiceKind } from '../service/services.js';
 import type { ServiceObject } from '../service/state.js';
 import { checkName } from '../site/validate.js';
@@ -100,7 +101,10 @@ export function serviceDeleteCommand(kind: ServiceKind) {
 export async function settleService(command: ClusterCommand, client: KubeClient, kind: ServiceKind, name: string, mode: 'configured' | 'ready' | 'none', timeoutMs: number, verb: 'created' | 'updated'): Promise<string> {
   const title = `${kindTitle(kind)} "${name}"`;
   if (mode === 'none') return `${title} is ${verb}.`;
-  const { waitForServices } = await import('../service/services.js');
+  const { unmatchedSelector, waitForServices } = await import('../service/services.js');
+  // The usual reason a connector stays unconfigured is that no pod matches its selector. Asked now,
+  // beside the wait, because a wait that times out has used up --timeout.
+  const idleAtStart = kind === 'connector' ? unmatchedSelector(client, name).catch(() => undefined) : Promise.resolve(undefined);
   if (timeoutMs > 0) command.progress(`Waiting for ${kind} "${name}" to be ${mode}...`);
   try {
     await waitForServices(client, kind, [name], mode, timeoutMs);
@@ -108,8 +112,10 @@ export async function settleService(command: ClusterCommand, client: KubeClient,
   } catch (err) {
     if (!(err instanceof SkupperError) || err.code !== 'TIMEOUT') throw err;
     const detail = err.message.replace(/^[a-z]+ not \w+ (after [^:]+|yet \(--timeout 0 checks once\)): /, '');
-    if (timeoutMs === 0) return `${title} is ${verb}, not yet ${mode}: ${detail}.`;
+    const idle = await idleAtStart;
+    const pods = idle ? `; no ${idle.pods} pod matched its selector ${idle.selector} when it was ${verb} (check "kubectl get pods -l ${shellWord(idle.selector)}${client.flagsIn()}")` : '';
+    if (timeoutMs === 0) return `${title} is ${verb}, not yet ${mode}: ${detail}${pods}.`;
     const status = `kubectl skupper ${kind} status ${name}${client.flagsIn()}`;
-    throw new SkupperError('TIMEOUT', `${title} is ${verb} but not ${mode} ${err.message.match(/after [^:]+/)?.[0] ?? ''}: ${detail} (follow it with "${status} --wait ${mode}")`);
+    throw new SkupperError('TIMEOUT', `${title} is ${verb} but not ${mode} ${err.message.match(/after [^:]+/)?.[0] ?? ''}: ${detail}${pods} (follow it with "${status} --wait ${mode}")`);
   }
 }

@@ -6,6 +6,7 @@ import { selectedPodCounts } from '../service/pods.js';
 import { serviceState } from '../service/state.js';
 import { currentError } from '../status/readiness.js';
 import { compareText } from '../compare.js';
+import { shellWord } from '../kube/target-flags.js';
 import { cannotTell, fail, flagsFor, pass, warn, type Check, type Where } from './check.js';
 
 export async function checkServices(client: KubeClient, where: Where): Promise<Check[]> {
@@ -66,4 +67,3 @@ function checkConnector(c: Connector, counts: Record<string, number> | Error, wh
   return warn(id, title, `routing key "${key}" (${reach}): no listener on any linked site uses it yet`, `consume it on another site with "kubectl skupper listener create ${key} <port>"`);
 }
 
-const shellWord = (text: string) => (/^[A-Za-z0-9_.,=\/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);

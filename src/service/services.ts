@@ -12,6 +12,7 @@ import { connectorManifest, listenerManifest, type ConnectorSettings, type Liste
 import { serviceState, type ServiceObject } from './state.js';
 import type { WorkloadKind } from './validate.js';
 import { workloadSelector } from './workload.js';
+import { selectedPods } from './pods.js';
 
 export type ServiceKind = 'listener' | 'connector';
 type DryRun = { dryRun?: 'client' | 'server' };
@@ -147,6 +148,13 @@ export async function waitForServices(client: KubeClient, kind: ServiceKind, nam
   });
   if (failure) throw new SkupperError('NOT_READY', failure);
   return names.map((n) => seen.get(n)!).sort((a, b) => compareText(a.metadata.name, b.metadata.name));
+}
+
+/** A connector's selector when it reaches no pod (why the controller has not configured it), and which pods it would reach; else undefined. */
+export async function unmatchedSelector(client: KubeClient, name: string): Promise<{ selector: string; pods: 'ready' | 'running' } | undefined> {
+  const connector = await client.find(CONNECTORS, name);
+  if (!connector?.spec.selector || (await selectedPods(client, connector)).length > 0) return undefined;
+  return { selector: connector.spec.selector, pods: connector.spec.includeNotReadyPods ? 'running' : 'ready' };
 }
 
 export interface ServiceDeletion {

@@ -222,7 +222,12 @@ test('a wait that times out says the status message and keeps the object; --time
   // A selector no pod matches is never configured: the controller configures it on a pod event.
   const noPods = await run(ns, 'connector', 'create', 'nopods', '80', '--timeout', '3s');
   assert.is(noPods.code, 1);
-  assert.match(noPods.stderr, /^error: Connector "nopods" is created but not configured after 3s: nopods \(/);
+  // The message says why and how to look.
+  const esc = ns.replace(/[-]/g, '\\-');
+  assert.match(noPods.stderr, new RegExp(`^error: Connector "nopods" is created but not configured after 3s: nopods \\([^)]+\\); no ready pod matched its selector app=nopods when it was created \\(check "kubectl get pods -l app=nopods --kubeconfig \\S+ -n ${esc}"\\) \\(follow it with "kubectl skupper connector status nopods --kubeconfig \\S+ -n ${esc} --wait configured"\\)\n$`), noPods.stderr);
+  const notReady = await run(ns, 'connector', 'create', 'starting', '80', '--selector', 'app in (starting)', '--include-not-ready', '--timeout', '0');
+  assert.is(notReady.code, 0, notReady.stderr);
+  assert.match(notReady.stdout, new RegExp(`; no running pod matched its selector app in \\(starting\\) when it was created \\(check "kubectl get pods -l 'app in \\(starting\\)' --kubeconfig \\S+ -n ${esc}"\\)\\.\n$`));
   const once = await run(ns, 'listener', 'create', 'quick', '80', '--wait', 'ready', '--timeout', '0');
   assert.is(once.code, 0, once.stderr);
   assert.match(once.stdout, /^Listener "quick" is created, not yet ready: quick \(/);
