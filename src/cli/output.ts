@@ -81,18 +81,21 @@ export interface Column<T> {
 
 type Meta = { kind?: string; apiVersion?: string; metadata: { name: string; namespace?: string } };
 
-/** Renders a list of objects in any ListFormat (yaml/json as a List). */
-export async function renderList<T extends Meta>(objects: T[], format: ListFormat, columns: Column<T>[], opts: { noHeaders?: boolean; resource: string; namespaces?: boolean }): Promise<string> {
+/**
+ * Renders a list of objects in any ListFormat. yaml, json and jsonpath see a List, or with `single`
+ * (a name was given) the one object itself, as `kubectl get KIND NAME` does.
+ */
+export async function renderList<T extends Meta>(objects: T[], format: ListFormat, columns: Column<T>[], opts: { noHeaders?: boolean; resource: string; namespaces?: boolean; single?: boolean }): Promise<string> {
   objects = objects.map(withoutManagedFields);
   switch (format.kind) {
     case 'yaml':
     case 'json':
-      return renderObjects(objects, format.kind);
+      return renderObjects(objects, format.kind, { single: opts.single });
     case 'name':
       return objects.map((o) => `${opts.resource}/${o.metadata.name}\n`).join('');
     case 'jsonpath': {
-      const list = { apiVersion: 'v1', kind: 'List', items: objects };
-      return compileJsonPath(format.expr)(list);
+      const data = opts.single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects };
+      return compileJsonPath(format.expr)(data);
     }
     case 'custom-columns': {
       const cols = customColumns(format.expr);

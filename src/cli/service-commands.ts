@@ -10,7 +10,7 @@ import { checkName } from '../site/validate.js';
 import { ClusterCommand } from './base-command.js';
 import { DRY_RUN_HELP, dryRunNote, parseDryRun } from './dry-run.js';
 import { listingFlags, streamList } from './listing.js';
-import { parseListFormat, renderList, renderObjects } from './output.js';
+import { parseListFormat, renderList } from './output.js';
 import { columnsOf, kindTitle, serviceDetails } from './service-output.js';
 
 const plural = (kind: ServiceKind) => `${kind}s`;
@@ -39,7 +39,7 @@ export function serviceStatusCommand(kind: ServiceKind) {
       const resource = `${kind}.skupper.io`;
       const columns = columnsOf(kind);
       if (this.watch) {
-        const render = (objects: ServiceObject[], noHeaders: boolean) => renderList(objects, format, columns, { noHeaders, resource, namespaces: this.allNamespaces });
+        const render = (objects: ServiceObject[], noHeaders: boolean) => renderList(objects, format, columns, { noHeaders, resource, namespaces: this.allNamespaces, single: this.name !== undefined });
         await streamList((t) => this.context.stdout.write(t), (signal, on) => followServices(client, kind, { namespace, name: this.name, labelSelector: this.selector }, signal, on), render, this.noHeaders);
         return 0;
       }
@@ -52,10 +52,6 @@ export function serviceStatusCommand(kind: ServiceKind) {
       } else {
         objects = await listServices(client, kind, this.name, { namespace, labelSelector: this.selector });
       }
-      if ((format.kind === 'yaml' || format.kind === 'json') && this.name) {
-        this.context.stdout.write(await renderObjects(objects, format.kind, { single: true }));
-        return 0;
-      }
       if (objects.length === 0 && (format.kind === 'table' || format.kind === 'wide')) {
         this.out(`No ${plural(kind)} found ${this.allNamespaces ? 'in any namespace' : `in namespace "${client.namespace}"`}${this.selector ? ` matching "${this.selector}"` : ''}.`);
         return 0;
@@ -66,7 +62,7 @@ export function serviceStatusCommand(kind: ServiceKind) {
         this.context.stdout.write(serviceDetails(object, pods));
         return 0;
       }
-      this.context.stdout.write(await renderList(objects, format, columns, { noHeaders: this.noHeaders, resource, namespaces: this.allNamespaces }));
+      this.context.stdout.write(await renderList(objects, format, columns, { noHeaders: this.noHeaders, resource, namespaces: this.allNamespaces, single: this.name !== undefined }));
       return 0;
     }
   };

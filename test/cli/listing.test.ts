@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { age, compileJsonPath } from '../../src/cli/output.js';
-import { LINKS, SITES, type Link } from '../../src/kube/resources.js';
+import { CONNECTORS, LINKS, LISTENERS, SITES, type Link } from '../../src/kube/resources.js';
 import { adminClient, cluster, freshNamespace } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
 import { usageFails } from './assert-cli.js';
@@ -79,6 +79,29 @@ test('-o jsonpath and -o custom-columns read the objects; --no-headers drops the
   assert.is(columns.stdout, `LINK${' '.repeat(`other-${a}`.length - 1)}REMOTE\nother-${a}   <none>\nto-${a}      far-away\n`);
   const bare = await run('site', 'status', '-n', a, '--no-headers');
   assert.match(bare.stdout, /^site-a\s+Pending\s+disabled\s+\d+s\n$/);
+});
+
+test('with a name, -o jsonpath, yaml and json see the object itself, as kubectl get KIND NAME does', async () => {
+  const { a } = await namespaces();
+  const client = await adminClient(a);
+  await client.create(LISTENERS, { apiVersion: 'skupper.io/v2alpha1', kind: 'Listener', metadata: { name: 'web' }, spec: { routingKey: 'web', host: 'web', port: 8080 } });
+  await client.create(CONNECTORS, { apiVersion: 'skupper.io/v2alpha1', kind: 'Connector', metadata: { name: 'web' }, spec: { routingKey: 'web', selector: 'app=web', port: 9090 } });
+  const cases: [string[], string][] = [
+    [['link', 'status', `to-${a}`, '-o', 'jsonpath={.status.remoteSiteName}'], 'far-away'],
+    [['site', 'status', 'site-a', '-o', 'jsonpath={.metadata.labels.env}'], 'prod'],
+    [['listener', 'status', 'web', '-o', 'jsonpath={.spec.port}'], '8080'],
+    [['connector', 'status', 'web', '-o', 'jsonpath={.spec.selector}'], 'app=web'],
+  ];
+  for (const [args, expected] of cases) {
+    const res = await run(...args, '-n', a);
+    assert.is(res.stdout, expected, `${args.join(' ')}: ${JSON.stringify(res)}`);
+    const json = await run(...args.slice(0, 3), '-n', a, '-o', 'json');
+    assert.is((JSON.parse(json.stdout) as { metadata: { name: string } }).metadata.name, args[2]);
+    const yaml = await run(...args.slice(0, 3), '-n', a, '-o', 'yaml');
+    assert.match(yaml.stdout, new RegExp(`^apiVersion: skupper\\.io/v2alpha1\nkind: (Link|Site|Listener|Connector)\n`));
+  }
+  // Without a name it is still the List.
+  assert.is((await run('listener', 'status', '-n', a, '-o', 'jsonpath={.items[0].spec.port}')).stdout, '8080');
 });
 
 test('listing flags are checked before any request', async () => {

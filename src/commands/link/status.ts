@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
-import { age, parseListFormat, renderList, renderObjects, table, type Column } from '../../cli/output.js';
+import { age, parseListFormat, renderList, table, type Column } from '../../cli/output.js';
 import { listingFlags, streamList } from '../../cli/listing.js';
 import { usageError } from '../../errors.js';
 import type { Link } from '../../kube/resources.js';
@@ -48,7 +48,7 @@ export class LinkStatusCommand extends ClusterCommand {
     const client = await this.client();
     if (this.watch) {
       const opts = { namespace: this.allNamespaces ? '' : client.namespace, name: this.name, labelSelector: this.selector };
-      const render = (links: Link[], noHeaders: boolean) => renderList(links, format, LINK_COLUMNS, { noHeaders, resource: 'link.skupper.io', namespaces: this.allNamespaces });
+      const render = (links: Link[], noHeaders: boolean) => renderList(links, format, LINK_COLUMNS, { noHeaders, resource: 'link.skupper.io', namespaces: this.allNamespaces, single: this.name !== undefined });
       return streamList((t) => this.context.stdout.write(t), (signal, on) => followLinks(client, opts, signal, on), render, this.noHeaders);
     }
     let links: Link[];
@@ -58,10 +58,6 @@ export class LinkStatusCommand extends ClusterCommand {
     } else {
       links = await listLinks(client, this.name, { namespace: this.allNamespaces ? '' : client.namespace, labelSelector: this.selector });
     }
-    if ((format.kind === 'yaml' || format.kind === 'json') && this.name) {
-      this.context.stdout.write(await renderObjects(links, format.kind, { single: true }));
-      return 0;
-    }
     if (links.length === 0 && (format.kind === 'table' || format.kind === 'wide')) {
       this.out(`There are no link resources ${this.allNamespaces ? 'in any namespace' : `in namespace "${client.namespace}"`}${this.selector ? ` matching "${this.selector}"` : ''}.`);
       return 0;
@@ -70,7 +66,7 @@ export class LinkStatusCommand extends ClusterCommand {
       this.context.stdout.write(details(links[0]!));
       return 0;
     }
-    this.context.stdout.write(await renderList(links, format, LINK_COLUMNS, { noHeaders: this.noHeaders, resource: 'link.skupper.io', namespaces: this.allNamespaces }));
+    this.context.stdout.write(await renderList(links, format, LINK_COLUMNS, { noHeaders: this.noHeaders, resource: 'link.skupper.io', namespaces: this.allNamespaces, single: this.name !== undefined }));
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
-import { age, parseListFormat, renderList, renderObjects, table, type Column } from '../../cli/output.js';
+import { age, parseListFormat, renderList, table, type Column } from '../../cli/output.js';
 import { listingFlags, streamList } from '../../cli/listing.js';
 import type { Site } from '../../kube/resources.js';
 import { checkName } from '../../site/validate.js';
@@ -38,19 +38,15 @@ export class SiteStatusCommand extends ClusterCommand {
     const client = await this.client();
     if (this.watch) {
       const opts = { namespace: this.allNamespaces ? '' : client.namespace, name: this.name, labelSelector: this.selector };
-      const render = (sites: Site[], noHeaders: boolean) => renderList(sites, format, SITE_COLUMNS, { noHeaders, resource: 'site.skupper.io', namespaces: this.allNamespaces });
+      const render = (sites: Site[], noHeaders: boolean) => renderList(sites, format, SITE_COLUMNS, { noHeaders, resource: 'site.skupper.io', namespaces: this.allNamespaces, single: this.name !== undefined });
       return streamList((t) => this.context.stdout.write(t), (signal, on) => followSites(client, opts, signal, on), render, this.noHeaders);
     }
     const sites = this.name ? [await resolveSite(client, this.name)] : await listSites(client, this.allNamespaces ? '' : client.namespace, { labelSelector: this.selector });
-    if ((format.kind === 'yaml' || format.kind === 'json') && this.name) {
-      this.context.stdout.write(await renderObjects(sites, format.kind, { single: true }));
-      return 0;
-    }
     if (sites.length === 0 && (format.kind === 'table' || format.kind === 'wide')) {
       this.out(`There is no Skupper site ${this.allNamespaces ? 'in any namespace' : `in namespace "${client.namespace}"`}${this.selector ? ` matching "${this.selector}"` : ''}.`);
       return 0;
     }
-    let text = await renderList(sites, format, SITE_COLUMNS, { noHeaders: this.noHeaders, resource: 'site.skupper.io', namespaces: this.allNamespaces });
+    let text = await renderList(sites, format, SITE_COLUMNS, { noHeaders: this.noHeaders, resource: 'site.skupper.io', namespaces: this.allNamespaces, single: this.name !== undefined });
     if (format.kind !== 'table' && format.kind !== 'wide') {
       this.context.stdout.write(text);
       return 0;
