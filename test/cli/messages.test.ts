@@ -254,9 +254,17 @@ test('/dev/null and /dev/stdout as output files: written in place, no temp file,
   assert.is(token.code, 0, token.stderr);
   assert.is((parse(token.stdout) as AccessToken).kind, 'AccessToken');
   assert.match(token.stderr, 'Token written to /dev/stdout');
+  // The redeem command it suggests names a file, not the device the token passed through.
+  assert.match(token.stderr, '\n  kubectl skupper token redeem <file>\n');
+  assert.match(token.stdout, '# Redeem:  kubectl skupper token redeem <file>\n');
   const dropped = await exe(['token', 'issue', '/dev/null', '--kubeconfig', c.kubeconfig, '-n', west]);
   assert.is(dropped.code, 0, dropped.stderr);
   assert.is(dropped.stdout, '');
+  // A file name the shell would split is quoted in the command to paste.
+  const spaced = join(mkdtempSync(join(tmpdir(), 'tok-')), 'west token.yaml');
+  const named = await exe(['token', 'issue', spaced, '--kubeconfig', c.kubeconfig, '-n', west]);
+  assert.is(named.code, 0, named.stderr);
+  assert.match(named.stdout, `\n  kubectl skupper token redeem '${spaced}'\n`);
 });
 
 test('a token redeemed into the site that issued it is refused, in one line, with nothing spent', async () => {

@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { ClusterCommand } from '../../cli/base-command.js';
 import { formatDuration, parseDuration } from '../../duration.js';
 import { usageError } from '../../errors.js';
+import { shellWord } from '../../kube/target-flags.js';
 
 export class TokenIssueCommand extends ClusterCommand {
   static override paths = [['token', 'issue']];
@@ -38,7 +39,8 @@ export class TokenIssueCommand extends ClusterCommand {
     this.progress('Waiting for a grant server to fill in the grant...');
     const op = new Operation();
     const issued = await issueToken(await this.client(), { windowMs, redemptionsAllowed, cost, timeoutMs, op });
-    const redeem = `kubectl skupper token redeem ${this.file}`;
+    // A device (/dev/stdout) is not where the token will be: name the file in general then.
+    const redeem = `kubectl skupper token redeem ${isDeviceTarget(this.file) ? '<file>' : shellWord(this.file)}`;
     let path: string;
     try {
       path = await writeSecretFile(this.file, await renderTokenFile(issued.token, redeem), { streams: this.context });
