@@ -25,6 +25,11 @@ export function serviceStatusCommand(kind: ServiceKind) {
     noHeaders = Option.Boolean('--no-headers', false, { description: 'Print table rows without the header line' });
     watch = Option.Boolean('-w,--watch', false, { description: `After listing, print each ${kind} that changes, until Ctrl-C` });
 
+    /** -w runs until Ctrl-C: no command deadline. */
+    override longRunning(): boolean {
+      return this.watch;
+    }
+
     async run(): Promise<number> {
       if (this.name !== undefined) checkName(this.name, `${kind} name`);
       const format = parseListFormat(this.output);
@@ -40,8 +45,7 @@ export function serviceStatusCommand(kind: ServiceKind) {
       const columns = columnsOf(kind);
       if (this.watch) {
         const render = (objects: ServiceObject[], noHeaders: boolean) => renderList(objects, format, columns, { noHeaders, resource, namespaces: this.allNamespaces, single: this.name !== undefined });
-        await streamList((t) => this.context.stdout.write(t), (signal, on) => followServices(client, kind, { namespace, name: this.name, labelSelector: this.selector }, signal, on), render, this.noHeaders);
-        return 0;
+        return streamList((t) => this.context.stdout.write(t), (signal, on) => followServices(client, kind, { namespace, name: this.name, labelSelector: this.selector }, signal, on), render, this.noHeaders);
       }
       let objects: ServiceObject[];
       if (this.wait) {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LEASE_NAME } from '../../src/grants/lease.js';
-import { LEASES, SITES } from '../../src/kube/resources.js';
+import { CONNECTORS, LEASES, LINKS, LISTENERS, SITES, type ResourceType } from '../../src/kube/resources.js';
 import { adminClient, cluster, stopStandIns } from '../support/cluster.js';
 import { BIN, grantServer, issue, run, stopGrantServers, twoSites } from '../token/support.js';
 
@@ -52,36 +52,49 @@ test('grant-server stopped by SIGINT past --timeout gives its Lease up too', asy
   assert.is((await client.get(LEASES, LEASE_NAME)).spec.holderIdentity, undefined);
 });
 
-test('site status -w --timeout 1s keeps watching past it, across watches that end and start again', async () => {
-  const { west } = await twoSites();
-  const c = await cluster();
-  const child = spawn(BIN, ['site', 'status', '-w', '--timeout', '1s', '-v', '6', '--kubeconfig', c.kubeconfig, '-n', west, '-o', 'custom-columns=NAME:.metadata.name,MARK:.metadata.labels.mark'], {
-    env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', KUBECTL_SKUPPER_TEST_WATCH_SECONDS: '1' },
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  try {
-    await until('the site is listed', () => /^west\s/m.test(out));
+// Every -w: site, link, listener and connector status share streamList, but each command says
+// for itself that it is long-running (listener and connector once did not, and died at --timeout).
+const WATCHED = [
+  { kind: 'site', type: SITES, make: undefined },
+  { kind: 'link', type: LINKS, make: { apiVersion: 'skupper.io/v2alpha1', kind: 'Link', metadata: { name: 'west' }, spec: { endpoints: [{ name: 'inter-router', host: '127.0.0.1', port: '55671' }], tlsCredentials: 'west', cost: 1 } } },
+  { kind: 'listener', type: LISTENERS, make: { apiVersion: 'skupper.io/v2alpha1', kind: 'Listener', metadata: { name: 'west' }, spec: { routingKey: 'west', host: 'west', port: 80 } } },
+  { kind: 'connector', type: CONNECTORS, make: { apiVersion: 'skupper.io/v2alpha1', kind: 'Connector', metadata: { name: 'west' }, spec: { routingKey: 'west', host: 'west.example.com', port: 80 } } },
+] as const;
+
+for (const { kind, type: t, make } of WATCHED) {
+  const type = t as ResourceType<unknown>;
+  test(`${kind} status -w --timeout 1s keeps watching past it, across watches that end and start again, and exits 130 on SIGINT`, async () => {
+    const { west } = await twoSites();
+    const c = await cluster();
     const client = await adminClient(west);
-    // Each mark is set well after the last: past --timeout and past several 1 s watches.
-    for (const mark of ['first', 'second', 'third']) {
-      await new Promise((r) => setTimeout(r, 1500));
-      await client.patch(SITES, 'west', { metadata: { labels: { mark } } });
-      await until(`the change "${mark}" is printed`, () => new RegExp(`^west\\s+${mark}$`, 'm').test(out), 15_000);
+    if (make) await client.create(type, make);
+    const child = spawn(BIN, [kind, 'status', '-w', '--timeout', '1s', '-v', '6', '--kubeconfig', c.kubeconfig, '-n', west, '-o', 'custom-columns=NAME:.metadata.name,MARK:.metadata.labels.mark'], {
+      env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', KUBECTL_SKUPPER_TEST_WATCH_SECONDS: '1' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await until(`the ${kind} is listed`, () => /^west\s/m.test(out));
+      // Each mark is set well after the last: past --timeout and past several 1 s watches.
+      for (const mark of ['first', 'second', 'third']) {
+        await new Promise((r) => setTimeout(r, 1500));
+        await client.patch(type, 'west', { metadata: { labels: { mark } } });
+        await until(`the change "${mark}" is printed`, () => new RegExp(`^west\\s+${mark}$`, 'm').test(out), 15_000);
+      }
+      // stderr holds the -v 6 request log and nothing else: no error, and a watch made again and again.
+      const requests = err.split('\n').filter(Boolean);
+      assert.equal(requests.filter((l) => !/^(kubeconfig: |GET \S+ 200 OK in \d+ milliseconds$)/.test(l)), []);
+      assert.ok(requests.filter((l) => new RegExp(`/${type.plural}\\?\\S*watch=true`).test(l)).length >= 3, err);
+      assert.is(child.exitCode, null, 'still running');
+    } finally {
+      child.kill('SIGINT');
     }
-    // stderr holds the -v 6 request log and nothing else: no error, and a watch made again and again.
-    const requests = err.split('\n').filter(Boolean);
-    assert.equal(requests.filter((l) => !/^(kubeconfig: |GET \S+ 200 OK in \d+ milliseconds$)/.test(l)), []);
-    assert.ok(requests.filter((l) => /\/sites\?\S*watch=true/.test(l)).length >= 3, err);
-    assert.is(child.exitCode, null, 'still running');
-  } finally {
-    child.kill('SIGINT');
-    await exited;
-  }
-});
+    assert.is(await exited, 130, err);
+  });
+}
 
 test.after.each(async () => {
   await stopGrantServers();

@@ -304,7 +304,7 @@ test('listener status -w prints each change until SIGINT (the built executable)'
   assert.is((await run(ns, 'connector', 'create', 'watched', '80', '--host', 'backend.example.com', '--wait', 'none')).code, 0);
   await until(/watched\s+Ready\s+watched\s+watched\s+80\s+true\s+OK/);
   child.kill('SIGINT');
-  assert.is(await exited, 0, err);
+  assert.is(await exited, 130, err);
   assert.is(out.split('\n').filter((l) => l.startsWith('NAME')).length, 1, 'one header');
 });
 
