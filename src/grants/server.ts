@@ -85,7 +85,7 @@ export class GrantServer {
     });
     server.on('tlsClientError', () => {}); // a client that gave up is not the server's problem
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new SkupperError('USAGE', `cannot listen on ${this.opts.listenHost}:${this.opts.listenPort}: ${err.code === 'EADDRINUSE' ? 'the address is in use' : err.message}`)));
+      server.once('error', (err: NodeJS.ErrnoException) => reject(new SkupperError('IO', `cannot listen on ${this.opts.listenHost}:${this.opts.listenPort}: ${err.code === 'EADDRINUSE' ? 'the address is in use (by another grant server?): pass a free one with --listen, or --listen 127.0.0.1:0 for any' : err.message}`)));
       server.listen(this.opts.listenPort, this.opts.listenHost, () => resolve());
     });
     this.server = server;

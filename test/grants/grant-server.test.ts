@@ -1,6 +1,7 @@
 // The grant server's guarantees, against a real `kubectl skupper grant-server` process over HTTPS:
 // exact counting under a race, expiry, tampering, cross-grant codes, upstream-style grants, the
 // Lease, a clean stop; and the redeemer's refusal of anything but a Secret and its Links.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpsRequest } from 'node:https';
@@ -15,9 +16,9 @@ import { buildClaims } from '../../src/token/claims.js';
 import { signClaims } from '../../src/token/jwt.js';
 import { signingKeyFor } from '../../src/token/signing-keys.js';
 import { postCode } from '../../src/token/post.js';
-import { adminClient, freshNamespace, stopStandIns } from '../support/cluster.js';
+import { adminClient, cluster, freshNamespace, stopStandIns } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
-import { grantServer, issue, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
+import { BIN, grantServer, issue, run, stopGrantServers, twoSites, workDir } from '../token/support.js';
 
 function writeToken(token: AccessToken): string {
   const file = join(workDir(), 'token.yaml');
@@ -205,6 +206,10 @@ test('one grant server per namespace (the Lease), and a clean stop that gives th
   assert.match(lease.spec.holderIdentity!, new RegExp(`/${first.process.pid}$`));
   assert.is(lease.metadata.annotations?.['skupper.io/grant-server-url'], first.url);
   assert.match(second.log(), new RegExp(`not serving namespace ${west}: grant server \\S+/${first.process.pid} \\(${first.url.replace(/\./g, '\\.')}\\) holds its Lease`));
+  // A third on the first one's address: refused in one line, exit 1 (the machine's state, not a usage error).
+  const taken = spawnSync(BIN, ['grant-server', '--kubeconfig', (await cluster()).kubeconfig, '-n', west, '--listen', new URL(first.url).host], { encoding: 'utf8', timeout: 20_000, env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' } });
+  assert.is(taken.status, 1, taken.stderr);
+  assert.match(taken.stderr, /^error: cannot listen on 127\.0\.0\.1:\d+: the address is in use \(by another grant server\?\): pass a free one with --listen, or --listen 127\.0\.0\.1:0 for any\n$/);
   const { token, file } = await issue(west);
   assert.ok(token.spec.url.startsWith(first.url));
   assert.is(await first.stop('SIGTERM'), 0);
