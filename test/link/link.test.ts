@@ -27,6 +27,16 @@ async function twoSites(opts: { ha?: boolean; operationalDelayMs?: number } = {}
   const ha = opts.ha ? ['--enable-ha'] : [];
   assert.is((await run(west, 'site', 'create', 'west', '--enable-link-access', ...ha)).code, 0);
   assert.is((await run(east, 'site', 'create', 'east')).code, 0);
+  // The real controller can call an HA site Ready before it publishes the second router's
+  // endpoints (interop run 19); the stand-in publishes both at once. Wait for both groups.
+  if (opts.ha) {
+    const client = await adminClient(west);
+    const groups = async () => new Set(((await client.get(SITES, 'west')).status?.endpoints ?? []).map((e) => e.group)).size;
+    for (const end = Date.now() + 60_000; (await groups()) < 2; ) {
+      assert.ok(Date.now() < end, 'the HA site never published two endpoint groups');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   return { west, east };
 }
 
