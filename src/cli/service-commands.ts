@@ -5,6 +5,7 @@ import { SkupperError, usageError } from '../errors.js';
 import type { KubeClient } from '../kube/client.js';
 import { shellWord } from '../kube/target-flags.js';
 import type { ServiceKind } from '../service/services.js';
+import type { Connector } from '../kube/resources.js';
 import type { ServiceObject } from '../service/state.js';
 import { checkName } from '../site/validate.js';
 import { ClusterCommand } from './base-command.js';
@@ -98,13 +99,14 @@ export function serviceDeleteCommand(kind: ServiceKind) {
  * --timeout 0 (check once) an object not there yet is the answer, not a failure; any other
  * timeout fails, saying the object exists and what its status says.
  */
-export async function settleService(command: ClusterCommand, client: KubeClient, kind: ServiceKind, name: string, mode: 'configured' | 'ready' | 'none', timeoutMs: number, verb: 'created' | 'updated'): Promise<string> {
+export async function settleService(command: ClusterCommand, client: KubeClient, kind: ServiceKind, object: ServiceObject, mode: 'configured' | 'ready' | 'none', timeoutMs: number, verb: 'created' | 'updated'): Promise<string> {
+  const name = object.metadata.name;
   const title = `${kindTitle(kind)} "${name}"`;
   if (mode === 'none') return `${title} is ${verb}.`;
   const { unmatchedSelector, waitForServices } = await import('../service/services.js');
   // The usual reason a connector stays unconfigured is that no pod matches its selector. Asked now,
   // beside the wait, because a wait that times out has used up --timeout.
-  const idleAtStart = kind === 'connector' ? unmatchedSelector(client, name).catch(() => undefined) : Promise.resolve(undefined);
+  const idleAtStart = kind === 'connector' ? unmatchedSelector(client, object as Connector).catch(() => undefined) : Promise.resolve(undefined);
   if (timeoutMs > 0) command.progress(`Waiting for ${kind} "${name}" to be ${mode}...`);
   try {
     await waitForServices(client, kind, [name], mode, timeoutMs);

@@ -151,9 +151,8 @@ export async function waitForServices(client: KubeClient, kind: ServiceKind, nam
 }
 
 /** A connector's selector when it reaches no pod (why the controller has not configured it), and which pods it would reach; else undefined. */
-export async function unmatchedSelector(client: KubeClient, name: string): Promise<{ selector: string; pods: 'ready' | 'running' } | undefined> {
-  const connector = await client.find(CONNECTORS, name);
-  if (!connector?.spec.selector || (await selectedPods(client, connector)).length > 0) return undefined;
+export async function unmatchedSelector(client: KubeClient, connector: Connector): Promise<{ selector: string; pods: 'ready' | 'running' } | undefined> {
+  if (!connector.spec.selector || (await selectedPods(client, connector)).length > 0) return undefined;
   return { selector: connector.spec.selector, pods: connector.spec.includeNotReadyPods ? 'running' : 'ready' };
 }
 

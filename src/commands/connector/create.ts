@@ -50,12 +50,12 @@ export class ConnectorCreateCommand extends ClusterCommand {
     const timeoutMs = this.timeoutMs();
     const { createConnector } = await import('../../service/services.js');
     const client = await this.client();
-    await createConnector(client, { name, port, routingKey, ...target, includeNotReady, tlsCredentials: this.tlsCredentials, type }, { dryRun });
+    const connector = await createConnector(client, { name, port, routingKey, ...target, includeNotReady, tlsCredentials: this.tlsCredentials, type }, { dryRun });
     if (dryRun) {
       this.out(`Connector "${name}" is created${dryRunNote(dryRun)}.`);
       return 0;
     }
-    this.out(await settleService(this, client, 'connector', name, wait, timeoutMs, 'created'));
+    this.out(await settleService(this, client, 'connector', connector, wait, timeoutMs, 'created'));
     return 0;
   }
 }

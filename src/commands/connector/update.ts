@@ -62,7 +62,7 @@ export class ConnectorUpdateCommand extends ClusterCommand {
       this.out(`Connector "${this.name}" is updated${dryRunNote(dryRun)}: ${changes}.`);
       return 0;
     }
-    this.out(`${(await settleService(this, client, 'connector', this.name, wait, timeoutMs, 'updated')).slice(0, -1)}: ${changes}.`);
+    this.out(`${(await settleService(this, client, 'connector', result.object, wait, timeoutMs, 'updated')).slice(0, -1)}: ${changes}.`);
     return 0;
   }
 }

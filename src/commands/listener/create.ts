@@ -46,12 +46,12 @@ export class ListenerCreateCommand extends ClusterCommand {
     const timeoutMs = this.timeoutMs();
     const { createListener } = await import('../../service/services.js');
     const client = await this.client();
-    await createListener(client, { name, port, routingKey, host, tlsCredentials: this.tlsCredentials, type }, { dryRun });
+    const listener = await createListener(client, { name, port, routingKey, host, tlsCredentials: this.tlsCredentials, type }, { dryRun });
     if (dryRun) {
       this.out(`Listener "${name}" is created${dryRunNote(dryRun)}.`);
       return 0;
     }
-    this.out(await settleService(this, client, 'listener', name, wait, timeoutMs, 'created'));
+    this.out(await settleService(this, client, 'listener', listener, wait, timeoutMs, 'created'));
     return 0;
   }
 }

@@ -52,7 +52,7 @@ export class ListenerUpdateCommand extends ClusterCommand {
       this.out(`Listener "${this.name}" is updated${dryRunNote(dryRun)}: ${changes}.`);
       return 0;
     }
-    this.out(`${(await settleService(this, client, 'listener', this.name, wait, timeoutMs, 'updated')).slice(0, -1)}: ${changes}.`);
+    this.out(`${(await settleService(this, client, 'listener', result.object, wait, timeoutMs, 'updated')).slice(0, -1)}: ${changes}.`);
     return 0;
   }
 }
