@@ -12,6 +12,7 @@ import { adminRequest } from '../cluster/harness.js';
 import { LINKS, SECRETS, SITES, type Link, type Secret } from '../../src/kube/resources.js';
 import { stopStandIns, adminClient, cluster, configureNow, freshNamespace, standIn } from '../support/cluster.js';
 import { plugin } from '../support/plugin.js';
+import { eventually } from '../service/support.js';
 
 async function run(ns: string, ...args: string[]) {
   const c = await cluster();
@@ -31,11 +32,7 @@ async function twoSites(opts: { ha?: boolean; operationalDelayMs?: number } = {}
   // endpoints (interop run 19); the stand-in publishes both at once. Wait for both groups.
   if (opts.ha) {
     const client = await adminClient(west);
-    const groups = async () => new Set(((await client.get(SITES, 'west')).status?.endpoints ?? []).map((e) => e.group)).size;
-    for (const end = Date.now() + 60_000; (await groups()) < 2; ) {
-      assert.ok(Date.now() < end, 'the HA site never published two endpoint groups');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(() => client.get(SITES, 'west'), (site) => new Set((site.status?.endpoints ?? []).map((e) => e.group)).size >= 2, 60_000);
   }
   return { west, east };
 }
